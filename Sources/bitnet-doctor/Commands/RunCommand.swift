@@ -1,0 +1,8 @@
+import ArgumentParser
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "(not available yet in this build)")
+    func run() async throws {
+        throw ValidationError("'run' is not available in this build yet")
+    }
+}

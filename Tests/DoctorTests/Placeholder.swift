@@ -1,0 +1,3 @@
+import Testing
+@testable import Doctor
+@Test func moduleLoads() { #expect(DoctorModule.name == "Doctor") }

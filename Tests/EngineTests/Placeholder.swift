@@ -1,0 +1,3 @@
+import Testing
+@testable import Engine
+@Test func moduleLoads() { #expect(EngineModule.name == "Engine") }

@@ -1,0 +1,3 @@
+import Testing
+@testable import GGUF
+@Test func moduleLoads() { #expect(GGUFModule.name == "GGUF") }

@@ -1,0 +1,3 @@
+import Testing
+@testable import ModelInspector
+@Test func moduleLoads() { #expect(ModelInspectorModule.name == "ModelInspector") }

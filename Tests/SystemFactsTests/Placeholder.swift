@@ -1,0 +1,3 @@
+import Testing
+@testable import SystemFacts
+@Test func moduleLoads() { #expect(SystemFactsModule.name == "SystemFacts") }

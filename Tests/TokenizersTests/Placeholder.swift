@@ -1,0 +1,3 @@
+import Testing
+@testable import Tokenizers
+@Test func moduleLoads() { #expect(TokenizersModule.name == "Tokenizers") }
