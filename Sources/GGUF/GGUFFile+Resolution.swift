@@ -51,6 +51,9 @@ extension GGUFFile {
                 traits = best.0
             }
             guard let size = traits.byteSize(elements: n, rowLength: row) else {
+                if row % traits.blockSize == 0 {
+                    throw GGUFError(.overflow, at: t.at, "tensor '\(t.name)' byte size (\(n) elements of \(traits.name)) overflows")
+                }
                 throw GGUFError(.badDimensions, at: t.at, "tensor '\(t.name)' of type \(traits.name) has first dimension \(row), not a multiple of its block size \(traits.blockSize)")
             }
             var byteCount = size

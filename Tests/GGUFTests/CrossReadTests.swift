@@ -5,7 +5,7 @@ import TestSupport
 
 @Suite struct CrossReadTests {
     /// Every metadata entry and tensor we read equals what the gguf package reads from the same file.
-    static func expectSameAsPython(_ file: GGUFFile, _ dump: [String: Any]) throws {
+    static func expectSameAsPython(_ file: GGUFFile, _ dump: [String: Any], checksumLimit: Int = .max) throws {
         let meta = try #require(dump["metadata"] as? [[String: Any]])
         #expect(meta.count == file.metadata.count)
         for m in meta {
@@ -25,8 +25,10 @@ import TestSupport
             #expect(Int(ours.typeID) == t["type"] as? Int, "type of \(ours.name)")
             #expect(ours.offset == t["offset"] as? Int, "offset of \(ours.name)")
             #expect(ours.byteCount == t["n_bytes"] as? Int, "size of \(ours.name)")
-            let crc = CRC32.checksum(file.tensorBytes(ours))
-            #expect(Int(crc) == t["crc32"] as? Int, "bytes of \(ours.name)")
+            if ours.byteCount <= checksumLimit {
+                let crc = CRC32.checksum(file.tensorBytes(ours))
+                #expect(Int(crc) == t["crc32"] as? Int, "bytes of \(ours.name)")
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Dumps a GGUF file as JSON using the PyPI `gguf` package (the independent reader our tests compare with).
 
-Usage: gguf_dump.py FILE
+Usage: gguf_dump.py FILE [--summary]
+With --summary, arrays longer than 64 elements are given as {"count", "crc32"}: the CRC-32 of the
+elements' little-endian bytes, or for strings of each string's UTF-8 bytes followed by a NUL.
 Output: {"metadata": [{"key", "type", "sub_types", "value"}], "tensors": [{"name", "dims", "type",
          "offset", "n_bytes", "sha256", "crc32"}]}; dims in file order (dims[0] contiguous), offset absolute.
 """
@@ -27,15 +29,23 @@ def plain(v):
 
 def main():
     r = GGUFReader(sys.argv[1])
+    summary = "--summary" in sys.argv[2:]
     meta = []
     for name, f in r.fields.items():
         if name.startswith("GGUF."):
             continue
+        value = plain(f.contents())
+        if summary and f.types[0] == GGUFValueType.ARRAY and len(f.data) > 64 and len(f.types) == 2:
+            if f.types[1] == GGUFValueType.STRING:
+                raw = b"".join(bytes(f.parts[i]) + b"\0" for i in f.data)
+            else:
+                raw = b"".join(bytes(f.parts[i]) for i in f.data)
+            value = {"count": len(f.data), "crc32": zlib.crc32(raw)}
         meta.append({
             "key": name,
             "type": int(f.types[0]),
             "sub_types": [int(t) for t in f.types[1:]],
-            "value": plain(f.contents()),
+            "value": value,
         })
     tensors = []
     for t in r.tensors:
