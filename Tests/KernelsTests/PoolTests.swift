@@ -70,6 +70,31 @@ private let gemvTask: ck_task_fn = { ctx, task, _ in
         }
     }
 
+    @Test func rowParallelKernelsEqualOneCallAtAnyThreadCount() throws {
+        var rng = Rng(5)
+        let n = 768, rows = 203, ntok = 3
+        let w = packI2S(rng.ternary(n * rows), n: n), q = rng.int8s(n * ntok)
+        let w16 = rng.floats(n * rows).map { ck_f32_to_f16($0) }, x = rng.floats(n * ntok)
+        var gemv = [Int32](repeating: 0, count: rows), gemm = [Int32](repeating: 0, count: rows * ntok)
+        var f16 = [Float](repeating: 0, count: rows), f16m = [Float](repeating: 0, count: rows * ntok)
+        ck_i2s_gemv(w, n, 0, rows, q, &gemv)
+        ck_i2s_gemm(w, n, 0, rows, q, n, ntok, &gemm, rows)
+        ck_f16_gemv(w16, n, 0, rows, x, &f16)
+        ck_f16_gemm(w16, n, 0, rows, x, n, ntok, &f16m, rows)
+        for threads in [1, 2, 3] {
+            let pool = try #require(ck_pool_create(Int32(threads)))
+            defer { ck_pool_destroy(pool) }
+            var a = [Int32](repeating: 0, count: rows), b = [Int32](repeating: 0, count: rows * ntok)
+            var c = [Float](repeating: 0, count: rows), d = [Float](repeating: 0, count: rows * ntok)
+            ck_par_i2s_gemv(pool, w, n, rows, q, &a)
+            ck_par_i2s_gemm(pool, w, n, rows, q, n, ntok, &b, rows)
+            ck_par_f16_gemv(pool, w16, n, rows, x, &c)
+            ck_par_f16_gemm(pool, w16, n, rows, x, n, ntok, &d, rows)
+            #expect(a == gemv && b == gemm)
+            #expect(c.map(\.bitPattern) == f16.map(\.bitPattern) && d.map(\.bitPattern) == f16m.map(\.bitPattern))
+        }
+    }
+
     @Test func badThreadCountsAreRefused() {
         #expect(ck_pool_create(0) == nil)
         #expect(ck_pool_create(-3) == nil)

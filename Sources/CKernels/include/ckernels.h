@@ -204,6 +204,24 @@ void ck_pool_parallel_for(ck_pool *pool, size_t n_tasks, ck_task_fn fn, void *ct
 /// Spin iterations before an idle worker sleeps (default 20000 pause instructions).
 void ck_pool_set_spin(ck_pool *pool, unsigned spin);
 
+/* ------------------------------------------------------- row-parallel forms */
+/// The matrix kernels split over a pool by contiguous row chunks (about 4 tasks per thread, >= 16 rows each).
+/// Each row is computed by one call of the single-thread kernel: same bits at any thread count.
+/// pool may be NULL (runs on the caller). rows = number of weight rows (all of them, from row 0).
+void ck_parallel_rows(ck_pool *pool, size_t rows, void (*fn)(void *ctx, size_t row0, size_t row1), void *ctx);
+void ck_par_i2s_gemv(ck_pool *pool, const uint8_t *w, size_t n, size_t rows, const int8_t *q, int32_t *out_sums);
+void ck_par_i2s_gemm(ck_pool *pool, const uint8_t *w, size_t n, size_t rows, const int8_t *q, size_t ldq,
+                     size_t ntok, int32_t *out_sums, size_t ldo);
+void ck_par_tq2_0_i8_gemv(ck_pool *pool, const ck_block_tq2_0 *w, size_t n, size_t rows, const int8_t *q,
+                          int32_t *out_sums);
+void ck_par_tq1_0_i8_gemv(ck_pool *pool, const ck_block_tq1_0 *w, size_t n, size_t rows, const int8_t *q,
+                          int32_t *out_sums);
+void ck_par_f16_gemv(ck_pool *pool, const uint16_t *w, size_t n, size_t rows, const float *x, float *out);
+void ck_par_f16_gemm(ck_pool *pool, const uint16_t *w, size_t n, size_t rows, const float *x, size_t ldx,
+                     size_t ntok, float *out, size_t ldo);
+void ck_par_q8_0_q8_0_gemv(ck_pool *pool, const ck_block_q8_0 *w, size_t n, size_t rows, const ck_block_q8_0 *y,
+                           float *out);
+
 /* -------------------------------------------------------------- probes */
 /// Streams `bytes` of memory with `threads` threads (AVX2 loads, 8 independent accumulators, no software
 /// prefetch) and returns the best read bandwidth over a few passes in GB/s (1e9 bytes/s); < 0 on failure.
