@@ -74,6 +74,9 @@ float ck_dot_f16_f32(const uint16_t *a, const float *b, size_t n) {
 #if CK_X86
     if (ck_avx2()) { float r; rows_f16(a, 0, 1, b, n, &r, 1); return r; }
 #endif
+#if defined(__aarch64__)
+    if (ck_neon()) return ck_f16_row_neon(a, b, n);
+#endif
     return dot_f16_ref(a, b, n);
 }
 float ck_dot_bf16_f32(const uint16_t *a, const float *b, size_t n) {
@@ -104,6 +107,13 @@ void ck_f32_gemv(const float *w, size_t n, size_t row0, size_t row1, const float
 }
 void ck_f16_gemv(const uint16_t *w, size_t n, size_t row0, size_t row1, const float *x, float *out) {
     FGEMV_AVX2(rows_f16, K_F16_GEMV_AVX2)
+#if defined(__aarch64__)
+    if (ck_neon()) {
+        ck_count(K_F16_GEMV_NEON);
+        for (size_t r = row0; r < row1; r++) out[r] = ck_f16_row_neon(w + r * n, x, n);
+        return;
+    }
+#endif
     ck_count(K_F16_GEMV_SCALAR);
     for (size_t r = row0; r < row1; r++) out[r] = dot_f16_ref(w + r * n, x, n);
 }
@@ -123,6 +133,14 @@ void ck_f16_gemm(const uint16_t *w, size_t n, size_t row0, size_t row1, const fl
                 int T = ntok - t >= 4 ? 4 : (int)(ntok - t);
                 toks_f16(w + r * n, x + t * ldx, ldx, T, n, out + t * ldo + r, ldo);
             }
+        return;
+    }
+#endif
+#if defined(__aarch64__)
+    if (ck_neon()) {
+        ck_count(K_F16_GEMM_NEON);
+        for (size_t r = row0; r < row1; r++)
+            for (size_t t = 0; t < ntok; t++) out[t * ldo + r] = ck_f16_row_neon(w + r * n, x + t * ldx, n);
         return;
     }
 #endif

@@ -164,6 +164,16 @@ static void i2s_gemv_rel(const uint8_t *w, size_t n, size_t row0, size_t row1, c
     if (ck_vnni()) { ck_count(K_I2S_GEMV_VNNI); i2s_gemv_vnni(w, n, row0, row1, q, out); return; }
     if (ck_avx2()) { ck_count(K_I2S_GEMV_AVX2); i2s_gemv_avx2(w, n, row0, row1, q, out); return; }
 #endif
+#if defined(__aarch64__)
+    if (ck_neon()) {
+        const int dp = ck_dotprod();
+        ck_count(dp ? K_I2S_GEMV_DOTPROD : K_I2S_GEMV_NEON);
+        for (size_t r = row0; r < row1; r++)
+            out[r - row0] = dp ? ck_i2s_row_dotprod(w + r * (n / 4), q, n / CK_QK_I2S)
+                               : ck_i2s_row_neon(w + r * (n / 4), q, n / CK_QK_I2S);
+        return;
+    }
+#endif
     ck_count(K_I2S_GEMV_SCALAR);
     for (size_t r = row0; r < row1; r++) out[r - row0] = i2s_row_scalar(w + r * (n / 4), q, n);
 }
@@ -189,6 +199,17 @@ void ck_i2s_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const int
 #if CK_X86
     if (ck_vnni()) { ck_count(K_I2S_GEMM_VNNI); i2s_gemm_vnni(w, n, row0, row1, q, ldq, ntok, out, ldo); return; }
     if (ck_avx2()) { ck_count(K_I2S_GEMM_AVX2); i2s_gemm_avx2(w, n, row0, row1, q, ldq, ntok, out, ldo); return; }
+#endif
+#if defined(__aarch64__)
+    if (ck_neon()) {
+        const int dp = ck_dotprod();
+        ck_count(dp ? K_I2S_GEMM_DOTPROD : K_I2S_GEMM_NEON);
+        for (size_t r = row0; r < row1; r++)
+            for (size_t t = 0; t < ntok; t++)
+                out[t * ldo + (r - row0)] = dp ? ck_i2s_row_dotprod(w + r * (n / 4), q + t * ldq, n / CK_QK_I2S)
+                                               : ck_i2s_row_neon(w + r * (n / 4), q + t * ldq, n / CK_QK_I2S);
+        return;
+    }
 #endif
     ck_count(K_I2S_GEMM_SCALAR);
     for (size_t r = row0; r < row1; r++)
