@@ -32,7 +32,7 @@ let package = Package(
     targets: [
         .target(
             name: "CKernels",
-            cSettings: [.unsafeFlags(["-O3"])]
+            cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]
         ),
         .target(
             name: "CSystem",
