@@ -33,6 +33,7 @@ public final class Session: @unchecked Sendable {
         }
         transformer.reset()
         dispatcher.counters.reset()
+        CKernelCounters.reset()
         var sampler = Sampler(options.sampling)
         var stream = UTF8Stream()
         var text = "", out: [Int] = [], decode: [Double] = []
@@ -57,7 +58,7 @@ public final class Session: @unchecked Sendable {
         text += rest
         return GenerationResult(promptTokens: promptTokens, generatedTokens: out, text: text,
                                 prefillMilliseconds: prefill, decodeMilliseconds: decode,
-                                kernelCalls: dispatcher.counters.snapshot, sampling: options.sampling,
+                                kernelCalls: dispatcher.counters.snapshot.merging(CKernelCounters.snapshot()) { a, b in a + b }, sampling: options.sampling,
                                 tokensRequested: options.maxTokens)
     }
 

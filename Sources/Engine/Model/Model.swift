@@ -38,8 +38,4 @@ public final class Model: @unchecked Sendable {
         return h.finalizeHex()
     }
 
-    /// The kernel ids this model's matrices dispatch to.
-    public var plannedKernels: [String] {
-        Array(Set(weights.layers.flatMap { $0.matrices.map(\.kernelID) } + [weights.output.kernelID])).sorted()
-    }
 }
