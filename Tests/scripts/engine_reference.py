@@ -83,6 +83,8 @@ def main():
     ap.add_argument("--tokens", required=True)
     ap.add_argument("--int8-per-token", action="store_true")
     ap.add_argument("--i2s-interleave", type=int, default=128)
+    ap.add_argument("--act", choices=["auto", "silu", "relu2"], default="auto",
+                    help="override the FFN activation (a negative control for the tests)")
     a = ap.parse_args()
     r = GGUFReader(a.model)
     arch = field(r, "general.architecture")
@@ -94,6 +96,8 @@ def main():
     rdims = g("rope.dimension_count", hd)
     act = g("hidden_activation")
     relu2 = (act in ("relu2", "relu_sqr", "relu_squared", "squared_relu")) or (act is None and arch in ("bitnet-b1.58", "bitnet-25"))
+    if a.act != "auto":
+        relu2 = a.act == "relu2"
     sub = arch != "llama"
     neox = arch != "llama"
     w = load_weights(r, a.i2s_interleave)

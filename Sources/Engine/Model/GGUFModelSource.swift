@@ -11,7 +11,7 @@ final class GGUFModelSource: ModelSource, @unchecked Sendable {
         do {
             file = try GGUFFile.open(path)
         } catch {
-            throw EngineError(.truncated, "\(path): \(error)")
+            throw EngineError(.container, "\(path): \(error)")
         }
         self.path = path
         metadata = GGUFLookup(file: file)
