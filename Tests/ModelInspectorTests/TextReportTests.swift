@@ -40,4 +40,11 @@ import GGUF
         let t = try #require(obj["tensors"] as? [[String: Any]])
         #expect(t.count == 24 && t[0]["name"] as? String == "token_embd.weight" && t[0]["type_id"] as? Int == 1)
     }
+
+    @Test func largeCountsAndSizesPrintExactly() {
+        #expect(ModelInspection.count(2_412_820_480) == "2.41 B (2412820480)")
+        #expect(ModelInspection.count(134_515_008) == "134.5 M (134515008)")
+        #expect(ModelInspection.bytes(1_183_331_104) == "1.10 GiB")
+        #expect(ModelInspection.bytes(512) == "512 B")
+    }
 }
