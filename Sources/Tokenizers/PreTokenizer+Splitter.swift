@@ -30,7 +30,7 @@ extension PreTokenizer {
         mutating func run(_ step: Step) {
             switch step {
             case .gpt2: gpt2()
-            case .llama3(let maxDigits): llama3(maxDigits: maxDigits)
+            case .llama3(let maxDigits, let marks): llama3(maxDigits: maxDigits, marks: marks)
             case .punctuationRuns(let backtick):
                 matchRuns { [cps, flags] i in Self.isPunctuationRunChar(cps[i], flags[i], backtick: backtick) }
             case .numberRuns:

@@ -7,8 +7,8 @@ struct PreTokenizer: Sendable {
         /// `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`
         case gpt2
         /// `(?i:'s|…)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,n}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`
-        /// (n = 3: llama3, n = 1: qwen2)
-        case llama3(maxDigits: Int)
+        /// (n = 3: llama3, n = 1: qwen2; `marks`: qwen35, where `\p{L}` reads `[\p{L}\p{M}]`)
+        case llama3(maxDigits: Int, marks: Bool = false)
         /// `[\p{P}\$\+<=>\^~\|]+` (and with a backtick for falcon)
         case punctuationRuns(withBacktick: Bool)
         /// `\p{N}+`
@@ -59,6 +59,9 @@ struct PreTokenizer: Sendable {
         case "qwen2", "deepseek-r1-qwen", "kormo", "f2llmv2", "megrez", "hunyuan", "solar-open":
             steps = [.llama3(maxDigits: 1)]
             cleanSpaces = pre == "megrez"
+        case "qwen35":
+            steps = [.llama3(maxDigits: 1, marks: true)]
+            cleanSpaces = false
         case "stablelm2":
             steps = [.llama3(maxDigits: 1)]
         case "gpt-2", "phi-2", "jina-es", "jina-de", "gigachat", "jina-v2-es", "jina-v2-de", "a.x-4.0",

@@ -9,7 +9,7 @@ import TestSupport
     /// The vocabularies whose vectors must pass.
     static let supported = [
         "llama-bpe", "llama-spm", "gpt-2", "qwen2", "phi-3", "falcon", "starcoder", "refact",
-        "command-r", "mpt", "deepseek-coder",
+        "command-r", "mpt", "deepseek-coder", "qwen35",
     ]
 
     @Test(arguments: supported)
@@ -31,5 +31,19 @@ import TestSupport
             }
         }
         #expect(failures == 0)
+    }
+}
+
+/// Vocabularies we do not support are refused with one clear error, not tokenized wrongly.
+@Suite struct UnsupportedVocabularyTests {
+    @Test(arguments: [("deepseek-llm", "unsupported pre-tokenizer 'deepseek-llm'"),
+                      ("gemma-4", "unsupported tokenizer model 'gemma4'"),
+                      ("bert-bge", "unsupported tokenizer model 'bert'")])
+    func refused(_ name: String, _ message: String) throws {
+        guard TestEnvironment.shouldRun(needs: VocabFixtures.vocabURL(name) != nil) else { return }
+        let url = try #require(VocabFixtures.vocabURL(name))
+        let vocab = try VocabFixtures.vocabulary(url)
+        #expect(throws: TokenizerError.self) { try Tokenizer(vocab) }
+        do { _ = try Tokenizer(vocab) } catch { #expect("\(error)".hasPrefix(message)) }
     }
 }
