@@ -1,9 +1,11 @@
 import Foundation
 import TestSupport
+import GGUF
 @testable import Tokenizers
 
-/// Vocabularies of the llama.cpp test GGUFs (and the SmolLM2 model), read by an independent reader
-/// (PyPI `gguf`, through Tests/scripts/tokenizers_dump.py) and cached for the test process.
+/// Vocabularies of the llama.cpp test GGUFs (and the SmolLM2 model), read with the project's GGUF
+/// reader (cached for the test process), or with an independent reader (PyPI `gguf`, through
+/// Tests/scripts/tokenizers_dump.py) for the cross-check.
 enum VocabFixtures {
     struct Missing: Error, CustomStringConvertible { var description: String }
 
@@ -47,7 +49,7 @@ enum VocabFixtures {
 
     static var smolLMURL: URL? { TestEnvironment.testData("models/SmolLM2-135M-Instruct.Q4_1.gguf") }
 
-    /// The tokenizer of a GGUF file, read through the PyPI gguf package.
+    /// The tokenizer of a GGUF file, read with the GGUF module.
     static func tokenizer(_ file: URL) throws -> Tokenizer {
         lock.lock()
         defer { lock.unlock() }
@@ -57,7 +59,13 @@ enum VocabFixtures {
         return t
     }
 
+    /// The vocabulary of a GGUF file, read with the GGUF module.
     static func vocabulary(_ file: URL) throws -> TokenizerVocabulary {
+        try TokenizerVocabulary(gguf: GGUFFile.open(file.path))
+    }
+
+    /// The vocabulary of a GGUF file, read with the PyPI gguf package.
+    static func vocabularyFromPython(_ file: URL) throws -> TokenizerVocabulary {
         guard let out = try Subprocess.python("tokenizers_dump.py", [file.path]) else {
             throw Missing(description: "no test venv python (run scripts/setup-testdata.sh)")
         }
