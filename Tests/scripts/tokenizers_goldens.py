@@ -2,7 +2,7 @@
 """Generate tokenizer goldens with llama.cpp (PyPI llama-cpp-python) for the Tokenizers tests.
 
 For each vocabulary (SmolLM2-135M-Instruct, pre "smollm"; ggml-vocab-llama-bpe, the BitNet b1.58
-2B-4T vocabulary) it records, for a set of varied texts, llama.cpp's token ids with and without
+2B-4T vocabulary; ggml-vocab-gpt-2 with tokenizer.ggml.pre removed, llama.cpp's "default") it records, for a set of varied texts, llama.cpp's token ids with and without
 add_special / parse_special, and the bytes of every token (llama_token_to_piece, special off/on).
 
 Usage (global python3 with llama_cpp):
@@ -11,7 +11,9 @@ Usage (global python3 with llama_cpp):
 import ctypes
 import json
 import os
+import subprocess
 import sys
+import tempfile
 
 import llama_cpp
 
@@ -42,6 +44,16 @@ VOCABS = [
         "texts": COMMON + [
             "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n",
             "text with <|endoftext|> inside",
+        ],
+    },
+    {
+        # the gpt-2 vocabulary with tokenizer.ggml.pre removed: llama.cpp's "default" pre-tokenizer
+        "name": "gpt-2-without-pre",
+        "path": "vocab/ggml-vocab-gpt-2.gguf",
+        "remove_pre": True,
+        "texts": COMMON + [
+            "a+=b; x^y|z~w $5 <html> `code` 1234567 12345 ½²³ ١٢٣ §¶ «quoted» ...!!!",
+            "if (a != b && c <= d) { return e->f[0] % 3; }",
         ],
     },
     {
@@ -77,8 +89,16 @@ def detokenize(vocab, tokens, remove_special, unparse_special):
 def main():
     root = sys.argv[1]
     out = {"generator": "llama-cpp-python " + llama_cpp.__version__, "vocabs": []}
+    tmp = tempfile.mkdtemp()
     for v in VOCABS:
-        llm = llama_cpp.Llama(model_path=os.path.join(root, v["path"]), vocab_only=True, verbose=False)
+        path = os.path.join(root, v["path"])
+        if v.get("remove_pre"):
+            stripped = os.path.join(tmp, "no-pre.gguf")
+            subprocess.run([sys.executable, "-m", "gguf.scripts.gguf_new_metadata", "--force",
+                            "--remove-metadata", "tokenizer.ggml.pre", path, stripped],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            path = stripped
+        llm = llama_cpp.Llama(model_path=path, vocab_only=True, verbose=False)
         vocab = llama_cpp.llama_model_get_vocab(llm.model)
         cases = []
         seen = set()
@@ -95,7 +115,8 @@ def main():
             seen.update(case["plain"])
             seen.update(case["special"])
         pieces = {str(t): [piece(vocab, t, False), piece(vocab, t, True)] for t in sorted(seen)}
-        out["vocabs"].append({"name": v["name"], "path": v["path"], "cases": cases, "pieces": pieces})
+        out["vocabs"].append({"name": v["name"], "path": v["path"], "remove_pre": bool(v.get("remove_pre")),
+                              "cases": cases, "pieces": pieces})
     json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
 
