@@ -50,8 +50,24 @@ public final class Tokenizer: TextTokenizer {
         "<|end_of_text|>", "<end_of_utterance>", "<｜end▁of▁sentence｜>",
     ]
 
-    public init(_ vocab: TokenizerVocabulary) throws {
-        try vocab.validate()
+    /// What was ignored while building the tokenizer (out-of-range special ids), one line each.
+    public let warnings: [String]
+
+    public init(_ vocabulary: TokenizerVocabulary) throws {
+        try vocabulary.validate()
+        var vocab = vocabulary
+        var warnings: [String] = []
+        for (key, id) in vocab.outOfRangeSpecialIDs {
+            warnings.append("\(key) = \(id) is outside the vocabulary (\(vocab.tokens.count) tokens); ignored")
+            switch key {
+            case TokenizerVocabulary.Keys.bos: vocab.bosID = nil
+            case TokenizerVocabulary.Keys.eos: vocab.eosID = nil
+            case TokenizerVocabulary.Keys.unknown: vocab.unknownID = nil
+            case TokenizerVocabulary.Keys.padding: vocab.paddingID = nil
+            default: vocab.eotID = nil
+            }
+        }
+        self.warnings = warnings
         model = vocab.model
         var texts = vocab.tokens
         var ids: [String: Int32] = [:]

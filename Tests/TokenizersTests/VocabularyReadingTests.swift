@@ -21,7 +21,7 @@ import TestSupport
         #expect(ours.addBOS == theirs.addBOS && ours.addEOS == theirs.addEOS)
     }
 
-    @Test func metadataErrorsAreClear() {
+    @Test func metadataErrorsAreClear() throws {
         #expect(throws: TokenizerError.missingMetadata(TokenizerVocabulary.Keys.model)) {
             try TokenizerVocabulary(metadata: [TokenizerVocabulary.Keys.tokens: .strings(["a"])])
         }
@@ -29,10 +29,10 @@ import TestSupport
             try TokenizerVocabulary(metadata: [TokenizerVocabulary.Keys.model: .string("gpt2"),
                                                TokenizerVocabulary.Keys.tokens: .ints([1])])
         }
-        let bad = TokenizerVocabulary(model: "gpt2", tokens: ["a", "b"], merges: ["a b"], bosID: 7)
-        #expect(throws: TokenizerError.tokenIDOutOfRange(key: TokenizerVocabulary.Keys.bos, id: 7, vocabularySize: 2)) {
-            try Tokenizer(bad)
-        }
+        // out-of-range special ids are ignored with a warning, as llama.cpp does
+        let odd = try Tokenizer(TokenizerVocabulary(model: "gpt2", tokens: ["a", "b"], merges: ["a b"], bosID: 7, eosID: 1))
+        #expect(odd.bosID == nil && odd.eosID == 1)
+        #expect(odd.warnings == ["tokenizer.ggml.bos_token_id = 7 is outside the vocabulary (2 tokens); ignored"])
         #expect(throws: TokenizerError.missingMerges) { try Tokenizer(TokenizerVocabulary(model: "gpt2", tokens: ["a"])) }
         #expect(throws: TokenizerError.unsupportedModel("bert")) { try Tokenizer(TokenizerVocabulary(model: "bert", tokens: ["a"])) }
         #expect(throws: TokenizerError.arrayLengthMismatch(key: TokenizerVocabulary.Keys.scores, expected: 2, actual: 1)) {
