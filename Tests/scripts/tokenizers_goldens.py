@@ -37,11 +37,22 @@ COMMON = [
     "",
 ]
 
+
+def random_texts(seed, count=24):
+    """Deterministic random strings over a pool that exercises every character class."""
+    import random
+    rng = random.Random(seed)
+    pool = (list("abcXYZ  '\"sStTmMdDreRElLvV") + list("0123456789") + list("!?.,;:-_()[]{}<>/\\|$+=^~`@#%&*")
+            + ["\n", "\r", "\t", "\u000b", "\u00a0", "\u2028", "\u3000", "\u0301", "\u0308", "ä", "ß", "é",
+               "½", "²", "Ⅻ", "٣", "α", "Ж", "日", "本", "한", "😀", "🦙", "€", "©", "—", "“", "…"])
+    return ["".join(rng.choice(pool) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+
+
 VOCABS = [
     {
         "name": "smollm2",
         "path": "models/SmolLM2-135M-Instruct.Q4_1.gguf",
-        "texts": COMMON + [
+        "texts": COMMON + random_texts(1) + [
             "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n",
             "text with <|endoftext|> inside",
         ],
@@ -51,7 +62,7 @@ VOCABS = [
         "name": "gpt-2-without-pre",
         "path": "vocab/ggml-vocab-gpt-2.gguf",
         "remove_pre": True,
-        "texts": COMMON + [
+        "texts": COMMON + random_texts(2) + [
             "a+=b; x^y|z~w $5 <html> `code` 1234567 12345 ½²³ ١٢٣ §¶ «quoted» ...!!!",
             "if (a != b && c <= d) { return e->f[0] % 3; }",
         ],
@@ -59,7 +70,7 @@ VOCABS = [
     {
         "name": "llama-bpe",
         "path": "vocab/ggml-vocab-llama-bpe.gguf",
-        "texts": COMMON + [
+        "texts": COMMON + random_texts(3) + [
             "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nYou are a helpful assistant.<|eot_id|>"
             "<|start_header_id|>user<|end_header_id|>\n\nHow many legs does a spider have?<|eot_id|>"
             "<|start_header_id|>assistant<|end_header_id|>\n\n",
