@@ -23,7 +23,9 @@ public final class Tokenizer: TextTokenizer {
     let engine: Engine
     let texts: [String]
     let types: [TokenType]
-    let tokenIDs: [String: Int32]
+    /// Token texts by their exact bytes (Swift String keys would merge canonically equivalent
+    /// texts such as U+03AC and U+1F71, which are distinct tokens).
+    let tokenIDs: [[UInt8]: Int32]
     /// Control, user-defined and unknown tokens, longest text first (llama.cpp's special cache).
     let specialTokens: [(id: Int32, bytes: [UInt8], type: TokenType)]
     public let bosID: Int32?
@@ -44,11 +46,11 @@ public final class Tokenizer: TextTokenizer {
     public var vocabularySize: Int { texts.count }
 
     /// Texts llama.cpp treats as end of generation (and forces to control type).
-    static let endOfGenerationTexts: Set<String> = [
+    static let endOfGenerationTexts: Set<[UInt8]> = Set([
         "<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>", "<|calls|>",
         "<end_of_turn>", "<|endoftext|>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]",
         "<|end_of_text|>", "<end_of_utterance>", "<｜end▁of▁sentence｜>",
-    ]
+    ].map { Array($0.utf8) })
 
     /// What was ignored while building the tokenizer (out-of-range special ids), one line each.
     public let warnings: [String]
@@ -70,15 +72,15 @@ public final class Tokenizer: TextTokenizer {
         self.warnings = warnings
         model = vocab.model
         var texts = vocab.tokens
-        var ids: [String: Int32] = [:]
+        var ids: [[UInt8]: Int32] = [:]
         ids.reserveCapacity(texts.count)
         for i in texts.indices {
             if texts[i].isEmpty { texts[i] = "[EMPTY_\(i)]" }
-            ids[texts[i]] = Int32(i)
+            ids[Array(texts[i].utf8)] = Int32(i)
         }
         var types = (0..<texts.count).map { vocab.type(of: $0) }
         var eog = Set<Int32>()
-        for (i, t) in texts.enumerated() where Self.endOfGenerationTexts.contains(t) {
+        for (i, t) in texts.enumerated() where Self.endOfGenerationTexts.contains(Array(t.utf8)) {
             eog.insert(Int32(i))
             if types[i] != .control { types[i] = .control }
         }
@@ -122,7 +124,7 @@ public final class Tokenizer: TextTokenizer {
     }
 
     /// The token id of an exact vocabulary text.
-    public func tokenID(of text: String) -> Int32? { tokenIDs[text] }
+    public func tokenID(of text: String) -> Int32? { tokenIDs[Array(text.utf8)] }
 
     /// The vocabulary text of a token.
     public func text(of token: Int32) -> String? {

@@ -2,7 +2,8 @@
 """Generate tokenizer goldens with llama.cpp (PyPI llama-cpp-python) for the Tokenizers tests.
 
 For each vocabulary (SmolLM2-135M-Instruct, pre "smollm"; ggml-vocab-llama-bpe, the BitNet b1.58
-2B-4T vocabulary; ggml-vocab-gpt-2 with tokenizer.ggml.pre removed, llama.cpp's "default") it records, for a set of varied texts, llama.cpp's token ids with and without
+2B-4T vocabulary; ggml-vocab-gpt-2 with tokenizer.ggml.pre removed, llama.cpp's "default";
+ggml-vocab-llama-spm, SentencePiece) it records, for a set of varied texts, llama.cpp's token ids with and without
 add_special / parse_special, and the bytes of every token (llama_token_to_piece, special off/on).
 
 Usage (global python3 with llama_cpp):
@@ -66,6 +67,11 @@ VOCABS = [
             "a+=b; x^y|z~w $5 <html> `code` 1234567 12345 ½²³ ١٢٣ §¶ «quoted» ...!!!",
             "if (a != b && c <= d) { return e->f[0] % 3; }",
         ],
+    },
+    {
+        "name": "llama-spm",
+        "path": "vocab/ggml-vocab-llama-spm.gguf",
+        "texts": COMMON + random_texts(4) + ["<s>[INST] Hello [/INST] Hi</s><s>[INST] again [/INST]"],
     },
     {
         "name": "llama-bpe",
