@@ -30,6 +30,12 @@ import Testing
         #expect(try Self.split("smollm", "x 42") == ["x", " ", "4", "2"])
     }
 
+    @Test func deepseekLLMSteps() throws {
+        // [\r\n], \s?[cased]+, \s?[!-/:-~…]+, \s+$, CJK runs, \p{N}+
+        #expect(try Self.split("deepseek-llm", "Hello, world  ") == ["Hello", ",", " world", "  "])
+        #expect(try Self.split("deepseek-llm", "x12 34") == ["x", "12", " ", "34"])
+    }
+
     @Test func unknownPreTokenizerIsRefused() {
         #expect(throws: TokenizerError.unsupportedPreTokenizer("nonsense")) { try PreTokenizer(name: "nonsense") }
     }
