@@ -34,7 +34,7 @@ import TestSupport
         return try JSONDecoder().decode(Goldens.self, from: Data(contentsOf: url))
     }
 
-    static let names = ["smollm2", "llama-bpe", "gpt-2-without-pre", "llama-spm"]
+    static let names = ["smollm2", "llama-bpe", "gpt-2-without-pre", "llama-spm", "gpt-neox", "aquila", "baichuan"]
 
     /// The golden set and our tokenizer for it; nil when the test data is absent (and not required).
     static func fixture(_ name: String) throws -> (Goldens.Vocab, Tokenizer)? {

@@ -3,7 +3,7 @@
 
 For each vocabulary (SmolLM2-135M-Instruct, pre "smollm"; ggml-vocab-llama-bpe, the BitNet b1.58
 2B-4T vocabulary; ggml-vocab-gpt-2 with tokenizer.ggml.pre removed, llama.cpp's "default";
-ggml-vocab-llama-spm, SentencePiece) it records, for a set of varied texts, llama.cpp's token ids with and without
+ggml-vocab-llama-spm, SentencePiece; gpt-neox, aquila and baichuan, which have no test vectors) it records, for a set of varied texts, llama.cpp's token ids with and without
 add_special / parse_special, and the bytes of every token (llama_token_to_piece, special off/on).
 
 Usage (global python3 with llama_cpp):
@@ -73,6 +73,11 @@ VOCABS = [
         "path": "vocab/ggml-vocab-llama-spm.gguf",
         "texts": COMMON + random_texts(4) + ["<s>[INST] Hello [/INST] Hi</s><s>[INST] again [/INST]"],
     },
+    # vocabularies without llama.cpp test vectors: gpt-neox and aquila have no tokenizer.ggml.pre
+    # (llama.cpp's "default"), baichuan is SentencePiece
+    {"name": "gpt-neox", "path": "vocab/ggml-vocab-gpt-neox.gguf", "texts": COMMON + random_texts(5)},
+    {"name": "aquila", "path": "vocab/ggml-vocab-aquila.gguf", "texts": COMMON + random_texts(6)},
+    {"name": "baichuan", "path": "vocab/ggml-vocab-baichuan.gguf", "texts": COMMON + random_texts(7)},
     {
         "name": "llama-bpe",
         "path": "vocab/ggml-vocab-llama-bpe.gguf",
