@@ -10,3 +10,11 @@ public protocol TextTokenizer: Sendable {
     /// Whether generation ends at this token (EOS, EOT and llama.cpp's end-of-generation texts).
     func isEndOfGeneration(_ token: Int32) -> Bool
 }
+
+extension TextTokenizer {
+    /// A prompt as llama.cpp's CLI tokenizes it: BOS/EOS per the vocabulary, special texts parsed.
+    public func encodePrompt(_ text: String) -> [Int32] { encode(text, addSpecial: true, parseSpecial: true) }
+
+    /// Text of generated tokens, control tokens hidden, no BOS/EOS removal.
+    public func decode(_ tokens: [Int32]) -> String { decode(tokens, removeSpecial: false, unparseSpecial: false) }
+}

@@ -136,3 +136,13 @@ import Testing
         #expect(String(decoding: out, as: UTF8.self) == "a, b! it's'x'we're")
     }
 }
+
+@Suite struct TextTokenizerDefaultsTests {
+    @Test func promptParsesSpecialTextsAndAddsBOS() throws {
+        let t: any TextTokenizer = try SmallVocabularyTests.tinyBPE()
+        let x = Int32(UInt8(ascii: "x"))
+        // tinyBPE has no add_bos key and pre gpt-2: no BOS (llama.cpp's default for gpt2)
+        #expect(t.encodePrompt("x<|end|>") == [x, 259])
+        #expect(t.decode([x, 259, x]) == "xx")
+    }
+}
