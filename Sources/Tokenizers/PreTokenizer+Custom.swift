@@ -55,8 +55,14 @@ extension PreTokenizer.Splitter {
     }
 
     /// llama3 (maxDigits 3) and qwen2 (maxDigits 1):
-    /// `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,n}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`.
-    mutating func llama3(maxDigits: Int) {
+    /// `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,n}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`;
+    /// with `marks` (qwen35) `\p{L}` reads `[\p{L}\p{M}]` throughout.
+    mutating func llama3(maxDigits: Int, marks: Bool) {
+        let word: CodepointFlags = marks ? [.letter, .mark] : .letter
+        func isWord(_ f: CodepointFlags) -> Bool { !f.intersection(word).isEmpty }
+        func isOther(_ f: CodepointFlags) -> Bool {
+            !f.isWhitespace && !isWord(f) && !f.isNumber && f.rawValue != 0
+        }
         var pos = lo
         while pos < hi {
             let c = cp(pos)
@@ -65,9 +71,9 @@ extension PreTokenizer.Splitter {
             if k > 0 { pos += cut(pos + k); continue }
 
             // [^\r\n\p{L}\p{N}]?\p{L}+
-            if !(isCRLF(c) || f.isNumber) && (f.isLetter || fl(pos + 1).isLetter) {
+            if !(isCRLF(c) || f.isNumber) && (isWord(f) || isWord(fl(pos + 1))) {
                 pos += 1
-                while fl(pos).isLetter { pos += 1 }
+                while isWord(fl(pos)) { pos += 1 }
                 cut(pos); continue
             }
             // \p{N}{1,n}
@@ -81,9 +87,9 @@ extension PreTokenizer.Splitter {
             }
             //  ?[^\s\p{L}\p{N}]+[\r\n]*
             var f2 = c == Self.space ? fl(pos + 1) : f
-            if !f2.isWhitespace && !f2.isLetter && !f2.isNumber && f.rawValue != 0 {
+            if !f2.isWhitespace && !isWord(f2) && !f2.isNumber && f.rawValue != 0 {
                 if c == Self.space { pos += 1 }
-                while Self.isOther(f2) { pos += 1; f2 = fl(pos) }
+                while isOther(f2) { pos += 1; f2 = fl(pos) }
                 while isCRLF(cp(pos)) { pos += 1 }
                 cut(pos); continue
             }

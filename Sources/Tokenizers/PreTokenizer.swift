@@ -7,8 +7,8 @@ struct PreTokenizer: Sendable {
         /// `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`
         case gpt2
         /// `(?i:'s|…)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,n}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`
-        /// (n = 3: llama3, n = 1: qwen2)
-        case llama3(maxDigits: Int)
+        /// (n = 3: llama3, n = 1: qwen2; `marks`: qwen35, where `\p{L}` reads `[\p{L}\p{M}]`)
+        case llama3(maxDigits: Int, marks: Bool = false)
         /// `[\p{P}\$\+<=>\^~\|]+` (and with a backtick for falcon)
         case punctuationRuns(withBacktick: Bool)
         /// `\p{N}+`
@@ -25,6 +25,13 @@ struct PreTokenizer: Sendable {
         case optionalSpacePunctuation
         /// `[一-龥ࠀ-一가-퟿]+`
         case cjkRuns
+        /// deepseek-llm's `\s?[A-Za-zµÀ-ÖØ-ö…]+`: its class lists the cased letters (Lu, Ll, Lt);
+        /// taken from the Unicode properties here
+        case optionalSpaceCasedLetters
+        /// deepseek-llm's `\s?[!-/:-~！-／：-～‘-‟　-。]+`
+        case optionalSpaceDeepseekPunctuation
+        /// `\s+$`
+        case trailingWhitespace
     }
 
     let name: String
@@ -59,6 +66,9 @@ struct PreTokenizer: Sendable {
         case "qwen2", "deepseek-r1-qwen", "kormo", "f2llmv2", "megrez", "hunyuan", "solar-open":
             steps = [.llama3(maxDigits: 1)]
             cleanSpaces = pre == "megrez"
+        case "qwen35":
+            steps = [.llama3(maxDigits: 1, marks: true)]
+            cleanSpaces = false
         case "stablelm2":
             steps = [.llama3(maxDigits: 1)]
         case "gpt-2", "phi-2", "jina-es", "jina-de", "gigachat", "jina-v2-es", "jina-v2-de", "a.x-4.0",
@@ -75,6 +85,10 @@ struct PreTokenizer: Sendable {
             cleanSpaces = false
         case "falcon":
             steps = [.punctuationRuns(withBacktick: true), .gpt2, .digitTriples]
+        case "deepseek-llm":
+            steps = [.singleNewlines, .optionalSpaceCasedLetters, .optionalSpaceDeepseekPunctuation,
+                     .trailingWhitespace, .cjkRuns, .numberRuns]
+            cleanSpaces = false
         case "deepseek-coder":
             steps = [.singleNewlines, .optionalSpaceLetters, .optionalSpacePunctuation, .cjkRuns, .singleNumbers]
             cleanSpaces = false

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Dump the tokenizer.* metadata of a GGUF file to JSON (stdout), read with the PyPI `gguf` package.
 
-Used by the Tokenizers tests as an independent reader of the vocabularies until the
-project's own GGUF reader is merged. Usage: tokenizers_dump.py FILE.gguf
+Each key maps to {"type": T, "value": V} with T one of string, bool, int, float, strings, ints,
+floats, so the Swift side needs no guessing. Used by the Tokenizers tests as an independent reader
+of the vocabularies. Usage: tokenizers_dump.py FILE.gguf
 """
 import json
 import sys
@@ -10,19 +11,38 @@ import sys
 import gguf
 
 
+V = gguf.GGUFValueType
+FLOATS = (V.FLOAT32, V.FLOAT64)
+INTS = (V.UINT8, V.INT8, V.UINT16, V.INT16, V.UINT32, V.INT32, V.UINT64, V.INT64)
+
+
+def scalar_kind(t):
+    if t == V.STRING:
+        return "string"
+    if t == V.BOOL:
+        return "bool"
+    if t in FLOATS:
+        return "float"
+    if t in INTS:
+        return "int"
+    raise ValueError(f"unexpected GGUF type {t}")
+
+
 def field_value(field):
-    """Return the Python value of a GGUF reader field (scalar, string, or array)."""
+    """Return (kind, value) of a GGUF reader field (scalar, string, or array)."""
     types = field.types
-    if not types:
-        return None
-    if types[0] == gguf.GGUFValueType.ARRAY:
-        sub = types[-1]
-        if sub == gguf.GGUFValueType.STRING:
-            return [bytes(field.parts[i]).decode("utf-8", errors="surrogateescape") for i in field.data]
-        return [field.parts[i].tolist()[0] for i in field.data]
-    if types[0] == gguf.GGUFValueType.STRING:
-        return bytes(field.parts[field.data[0]]).decode("utf-8")
-    return field.parts[field.data[0]].tolist()[0]
+    if types[0] == V.ARRAY:
+        kind = scalar_kind(types[-1]) + "s"
+        if kind == "strings":
+            return kind, [bytes(field.parts[i]).decode("utf-8") for i in field.data]
+        if kind == "bools":
+            kind = "ints"
+        return kind, [field.parts[i].tolist()[0] for i in field.data]
+    kind = scalar_kind(types[0])
+    if kind == "string":
+        return kind, bytes(field.parts[field.data[0]]).decode("utf-8")
+    value = field.parts[field.data[0]].tolist()[0]
+    return kind, bool(value) if kind == "bool" else value
 
 
 def main():
@@ -30,7 +50,8 @@ def main():
     out = {}
     for name, field in reader.fields.items():
         if name.startswith("tokenizer.") and name != "tokenizer.chat_template":
-            out[name] = field_value(field)
+            kind, value = field_value(field)
+            out[name] = {"type": kind, "value": value}
     json.dump(out, sys.stdout, ensure_ascii=False)
 
 
