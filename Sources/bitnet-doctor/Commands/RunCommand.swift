@@ -47,21 +47,12 @@ struct RunCommand: AsyncParsableCommand {
         options.i2sInterleave = i2sInterleave
         options.threads = threads ?? (envDeterministic ? 1 : ProcessInfo.processInfo.activeProcessorCount)
         options.contextSize = ctxSize
-        let loaded: Model
-        do {
-            loaded = try Model.load(url: URL(fileURLWithPath: model), options: options)
-        } catch let e as EngineError {
-            throw ValidationError(e.message)
-        }
+        // EngineError prints as one line ("Error: …") without the usage text.
+        let loaded = try Model.load(url: URL(fileURLWithPath: model), options: options)
         let session = Session(model: loaded)
-        let result: GenerationResult
-        do {
-            result = try session.generate(prompt: prompt, options: GenerateOptions(maxTokens: maxTokens, sampling: sampling)) { tok in
-                FileHandle.standardOutput.write(Data(tok.text.utf8))
-                return true
-            }
-        } catch let e as EngineError {
-            throw ValidationError(e.message)
+        let result = try session.generate(prompt: prompt, options: GenerateOptions(maxTokens: maxTokens, sampling: sampling)) { tok in
+            FileHandle.standardOutput.write(Data(tok.text.utf8))
+            return true
         }
         FileHandle.standardOutput.write(Data("\n".utf8))
         let rec = Receipt(result: result, session: session, tool: ToolIdentity(version: ToolInfo.version),
