@@ -26,7 +26,7 @@ enum SynthFixtures {
         return url
     }
 
-    static func session(_ url: URL, parity: Parity = .bitnet, threads: Int = 1, interleave: Int = 128) throws -> Session {
+    static func session(_ url: URL, parity: Parity = .bitnet, threads: Int = 1, interleave: Int? = nil) throws -> Session {
         var o = ModelOptions()
         o.parity = parity
         o.threads = threads

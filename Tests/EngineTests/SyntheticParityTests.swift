@@ -48,13 +48,18 @@ import TestSupport
         }
     }
 
-    /// I2_S written with the 64-weight (ARM) interleave and read with --i2s-interleave 64 equals the 128 file.
+    /// I2_S written with the 64-weight (ARM) interleave equals the 128 file, read with --i2s-interleave 64 or with
+    /// the interleave the file records; read as 128 it is different (the option matters).
     @Test func i2sInterleave64MatchesInterleave128() throws {
         let prompt = [270, 3, 1, 4, 1, 5]
         let a = try SynthFixtures.session(try SynthFixtures.model(.bitnetB158, .i2_s)).logits(after: prompt)
-        let b = try SynthFixtures.session(try SynthFixtures.model(.bitnetB158, .i2_s, interleave: 64), interleave: 64)
-            .logits(after: prompt)
+        let url64 = try SynthFixtures.model(.bitnetB158, .i2_s, interleave: 64)
+        let b = try SynthFixtures.session(url64, interleave: 64).logits(after: prompt)
+        let c = try SynthFixtures.session(url64).logits(after: prompt)
+        let wrong = try SynthFixtures.session(url64, interleave: 128).logits(after: prompt)
         #expect(a.map(\.bitPattern) == b.map(\.bitPattern))
+        #expect(a.map(\.bitPattern) == c.map(\.bitPattern))
+        #expect(a != wrong)
     }
 
     /// The same tokens at 1, 2 and 3 threads (greedy and seeded sampling).

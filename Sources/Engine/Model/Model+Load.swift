@@ -1,4 +1,5 @@
 import Foundation
+import ModelInspector
 
 extension Model {
     /// Loads a GGUF model by memory map. Every check runs before anything is computed; a problem throws an
@@ -10,10 +11,13 @@ extension Model {
     }
 
     /// Loads from any `ModelSource` (tests may pass their own).
-    public static func load(source: ModelSource, options: ModelOptions, start: DispatchTime = .now()) throws -> Model {
-        guard options.i2sInterleave == 128 || options.i2sInterleave == 64 else {
-            throw EngineError(.badInput, "I2_S interleave must be 128 or 64, not \(options.i2sInterleave)")
+    public static func load(source: ModelSource, options requested: ModelOptions, start: DispatchTime = .now()) throws -> Model {
+        var options = requested
+        let interleave = requested.i2sInterleave ?? source.metadata.int(ModelInspector.i2sInterleaveKey).map(Int.init) ?? 128
+        guard interleave == 128 || interleave == 64 else {
+            throw EngineError(.badInput, "I2_S interleave must be 128 or 64, not \(interleave)")
         }
+        options.i2sInterleave = interleave
         let tokens = source.stringArray("tokenizer.ggml.tokens")
         let config = try ModelConfig(metadata: source.metadata, vocabFallback: tokens?.count)
         var b = WeightBinder(source: source, options: options)

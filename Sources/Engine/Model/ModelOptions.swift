@@ -2,8 +2,9 @@
 public struct ModelOptions: Sendable {
     /// Activation numerics: bitnet.cpp (default) or llama.cpp.
     public var parity: Parity = .bitnet
-    /// I2_S weights per interleave block: 128 (x86 converters) or 64 (ARM converters).
-    public var i2sInterleave: Int = 128
+    /// I2_S weights per interleave block: 128 (x86 converters) or 64 (ARM converters); nil = the file's
+    /// `bitnet_doctor.i2_s.interleave` key when present (files written by `synth`), else 128.
+    public var i2sInterleave: Int? = nil
     /// Worker count for the matrix products (1 = the calling thread only).
     public var threads: Int = 1
     /// KV cache positions; nil = min(context_length, 4096).

@@ -4,6 +4,9 @@ struct WeightBinder {
     let options: ModelOptions
     private(set) var used: [TensorEntry] = []
 
+    /// The I2_S interleave in force (resolved by `Model.load`).
+    var interleave: Int { options.i2sInterleave ?? 128 }
+
     init(source: ModelSource, options: ModelOptions) { self.source = source; self.options = options }
 
     /// A weight matrix `name` with `cols` inputs and `rows` outputs.
@@ -16,11 +19,11 @@ struct WeightBinder {
         guard t.dims == [cols, rows] || (t.dims.count > 2 && t.dims.prefix(2).elementsEqual([cols, rows]) && t.dims.dropFirst(2).allSatisfy { $0 == 1 }) else {
             throw EngineError(.wrongShape, "tensor '\(name)' has shape \(t.dims) but the metadata implies [\(cols), \(rows)]")
         }
-        let block = f == .i2_s ? options.i2sInterleave : f.blockSize
+        let block = f == .i2_s ? interleave : f.blockSize
         guard cols % block == 0 else {
             throw EngineError(.wrongShape, "tensor '\(name)' rows of \(cols) are not a multiple of the \(f.name) block (\(block))")
         }
-        if f == .i2_s && (rows * cols) % options.i2sInterleave != 0 {
+        if f == .i2_s && (rows * cols) % interleave != 0 {
             throw EngineError(.wrongShape, "tensor '\(name)' size is not a multiple of the I2_S block")
         }
         let need = f.tensorBytes(rowLength: cols, rows: rows)
@@ -28,7 +31,7 @@ struct WeightBinder {
             throw EngineError(.truncated, "tensor '\(name)' needs \(need) bytes but the file has only \(t.available) left (truncated?)")
         }
         used.append(t)
-        return MatVec(name: name, format: f, rows: rows, cols: cols, data: t.data, interleave: options.i2sInterleave,
+        return MatVec(name: name, format: f, rows: rows, cols: cols, data: t.data, interleave: interleave,
                       parity: options.parity)
     }
 

@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Worker threads.") var threads: Int?
     @Option(help: "Write the JSON receipt to this file.") var receipt: String?
     @Option(help: "Activation numerics to reproduce: bitnet.cpp (default) or llama.cpp.") var parity: String = "bitnet.cpp"
-    @Option(name: .customLong("i2s-interleave"), help: "I2_S block interleave: 128 (x86 converters) or 64 (ARM).") var i2sInterleave = 128
+    @Option(name: .customLong("i2s-interleave"), help: "I2_S block interleave: 128 (x86 converters) or 64 (ARM); default: the file's, else 128.") var i2sInterleave: Int?
     @Option(name: .customLong("ctx-size"), help: "KV cache positions (default min(context, 4096)).") var ctxSize: Int?
 
     func run() async throws {
