@@ -3,7 +3,8 @@ import Glibc
 #endif
 
 /// Causal grouped-query attention over the f16 cache, as llama.cpp computes it without flash attention:
-/// q rounded to f16 for K·q, softmax in f32 (sum in double), probabilities rounded to f16 for V·p.
+/// q rounded to f16 for K·q, softmax in f32 (sum in double), probabilities rounded to f16 for V·p; the dots and
+/// the exp follow llama.cpp's x86 AVX-512 kernels (`GGMLMath`).
 enum Attention {
     static func run(q: UnsafePointer<Float>, cache: KVCache, layer: Int, positions n: Int, config c: ModelConfig,
                     out: UnsafeMutablePointer<Float>) {
@@ -15,24 +16,18 @@ enum Attention {
             for h in 0..<c.headCount {
                 let kvh = h / group
                 for d in 0..<hd { q16[d] = roundToHalf(q[h * hd + d]) }
-                var mx = -Float.infinity
+                let qp = q16
                 for t in 0..<n {
                     let kp = keys + t * kvDim + kvh * hd
-                    var s: Float = 0
-                    for d in 0..<hd { s += Float(kp[d]) * q16[d] }
-                    s *= scale
-                    scores[t] = s
-                    mx = max(mx, s)
+                    scores[t] = GGMLMath.dot16({ Float(kp[$0]) }, { qp[$0] }, count: hd) * scale
                 }
-                var sum = 0.0
-                for t in 0..<n { let e = expf(scores[t] - mx); sum += Double(e); scores[t] = e }
-                let inv = Float(1.0 / sum)
-                for t in 0..<n { scores[t] = roundToHalf(scores[t] * inv) }
+                scores.withUnsafeMutableBufferPointer { GGMLMath.softmax($0.baseAddress!, count: n) }
+                for t in 0..<n { scores[t] = roundToHalf(scores[t]) }
                 let o = out + h * hd
+                let p = scores
                 for d in 0..<hd {
-                    var s: Float = 0
-                    for t in 0..<n { s += Float(values[t * kvDim + kvh * hd + d]) * scores[t] }
-                    o[d] = s
+                    let vp = values + kvh * hd + d
+                    o[d] = GGMLMath.dot16({ Float(vp[$0 * kvDim]) }, { p[$0] }, count: n)
                 }
             }
         }

@@ -35,7 +35,7 @@ enum Ops {
     /// act(gate)·up in place into `gate`.
     static func gatedActivation(_ g: UnsafeMutablePointer<Float>, _ u: UnsafePointer<Float>, count n: Int, _ act: FFNActivation) {
         switch act {
-        case .silu: for i in 0..<n { g[i] = g[i] / (1 + expf(-g[i])) * u[i] }
+        case .silu: GGMLMath.swiglu(g, u, count: n)
         case .reluSquared: for i in 0..<n { let r = max(g[i], 0); g[i] = r * r * u[i] }
         case .gelu:
             for i in 0..<n {

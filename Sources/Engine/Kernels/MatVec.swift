@@ -3,7 +3,8 @@ import Foundation
 
 /// One weight matrix [rows × cols] (cols contiguous) with the dot kernel its type and the parity mode select.
 /// `apply` computes out[r] = W[r]·x for a range of rows through CKernels (which counts the kernel that ran);
-/// only I2_S with the 64-weight interleave uses the Swift reference (`DotKernels`), counted by the dispatcher.
+/// Swift paths, counted by the dispatcher under `*_swift` ids: I2_S with the 64-weight interleave (`DotKernels`) and
+/// TQ2_0/TQ1_0 × Q8_K in llama.cpp parity (`X86TernaryQ8K`, llama.cpp's x86 lane order).
 public struct MatVec: @unchecked Sendable {
     public let name: String
     public let format: WeightFormat
@@ -40,14 +41,20 @@ public struct MatVec: @unchecked Sendable {
             uniformScale = ck_tq1_0_uniform_scale(data.assumingMemoryBound(to: ck_block_tq1_0.self), cols, rows, &d) == 1 ? d : nil
         default: uniformScale = nil
         }
-        swiftKernelID = format == .i2_s && interleave != Int(CK_QK_I2S) ? KernelID.reference(format, act) : nil
+        if format == .i2_s && interleave != Int(CK_QK_I2S) {
+            swiftKernelID = KernelID.reference(format, act)
+        } else if (format == .tq2_0 || format == .tq1_0) && act == .q8_K {
+            swiftKernelID = "\(format.name.lowercased())_q8_K_x86lanes_swift"
+        } else {
+            swiftKernelID = nil
+        }
     }
 
     /// out[r] for r in `range`.
     func apply(_ x: QuantizedRow, _ out: UnsafeMutablePointer<Float>, rows range: Range<Int>) {
         precondition(x.format == activation && x.count == cols)
         let n = cols, r0 = range.lowerBound, r1 = range.upperBound
-        if swiftKernelID != nil { return applySwift(x, out, rows: range) }
+        if format == .i2_s && swiftKernelID != nil { return applySwift(x, out, rows: range) }
         switch (format, activation) {
         case (.i2_s, .int8PerToken):
             x.codes.withUnsafeBufferPointer {
@@ -56,10 +63,10 @@ public struct MatVec: @unchecked Sendable {
             }
         case (.tq2_0, .int8PerToken), (.tq1_0, .int8PerToken):
             ternaryPerToken(x, out, r0, r1)
-        case (.tq2_0, .q8_K):
-            ck_tq2_0_q8K_gemv(data.assumingMemoryBound(to: ck_block_tq2_0.self), n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_K.self), out)
-        case (.tq1_0, .q8_K):
-            ck_tq1_0_q8K_gemv(data.assumingMemoryBound(to: ck_block_tq1_0.self), n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_K.self), out)
+        case (.tq2_0, .q8_K), (.tq1_0, .q8_K):
+            let scratch = UnsafeMutablePointer<Int8>.allocate(capacity: 256)
+            defer { scratch.deallocate() }
+            for r in r0..<r1 { out[r] = X86TernaryQ8K.dot(format, data + r * rowBytes, x, scratch: scratch) }
         case (.q6_K, .q8_K):
             ck_q6_K_q8_K_gemv(data.assumingMemoryBound(to: ck_block_q6_K.self), n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_K.self), out)
         case (.q8_0, .q8_0):
