@@ -24,15 +24,18 @@ import TestSupport
     func promptTokensAndLeadingGreedyTokensEqualLlamaCpp() throws {
         let (session, golden) = try Self.session()
         #expect(golden.cases.count >= 4 && golden.tokens == 32)
+        var full = 0
         for c in golden.cases {
             if let prompt = c.prompt {
                 let ids = session.model.tokenizer?.encode(prompt, addSpecial: true, parseSpecial: false).map(Int.init)
                 #expect(ids == c.prompt_tokens, "prompt tokens of \(prompt)")
             }
             let r = try session.generate(promptTokens: c.prompt_tokens, options: GenerateOptions(maxTokens: golden.tokens))
-            // Measured: 8 to 32 tokens agree; see the known issue below for the full 32.
-            #expect(Self.commonPrefix(r.generatedTokens, c.generated_tokens) >= 8, "prompt \(c.prompt ?? "")")
+            // Measured: 3 of 5 prompts agree for all 32 tokens, the others for 26 and 10 (known issue below).
+            #expect(Self.commonPrefix(r.generatedTokens, c.generated_tokens) >= 10, "prompt \(c.prompt ?? "")")
+            if r.generatedTokens == c.generated_tokens { full += 1 }
         }
+        #expect(full >= 3, "prompts agreeing for all 32 tokens: \(full)")
     }
 
     /// All 32 tokens of every prompt. Known issue: llama.cpp's x86 build computes its f16 attention dots, softmax
