@@ -133,4 +133,16 @@ import GGUF
         try SyntheticModel.write(to: b, options: .init(seed: 2))
         #expect(ia != ModelInspector.inspect(try GGUFFile.open(b)).file.identity)
     }
+
+    @Test func forkI2SFixtureIsClassified() throws {
+        let path = TestEnvironment.repoRoot.appendingPathComponent("fixtures/gguf/corpus/valid-i2s-fork.gguf").path
+        let i = try ModelInspector.inspect(path: path)
+        #expect(i.architecture == "bitnet-b1.58" && i.fileType == 40)
+        #expect(i.ternaryFormat == "i2_s" && i.i2sInterleave == "unknown")
+        #expect(i.file.dialect == "bitnet_fork" && i.file.dialectReason.contains("bitnet-b1.58"))
+        let ids = Set(i.warnings.map(\.id))
+        #expect(ids.isSuperset(of: ["missing_tokenizer", "i2s_interleave_unknown"]))
+        #expect(!ids.contains("type_id_resolved_by_size"))
+        #expect(i.formats.first { $0.type == "i2_s" }?.bytes == 512 / 4 + 32)
+    }
 }
