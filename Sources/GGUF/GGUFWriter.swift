@@ -45,8 +45,7 @@ public struct GGUFWriter {
         if let i = metadata.firstIndex(where: { $0.key == key }) { metadata[i].value = value } else { metadata.append((key, value)) }
     }
 
-    /// Adds a tensor. `dims[0]` is the contiguous axis. The byte size follows from the traits table
-    /// (for TL1/TL2, from the bytes given).
+    /// Adds a tensor. `dims[0]` is the contiguous axis. The byte size follows from the traits table.
     public mutating func addTensor(_ name: String, dims: [Int], type: TensorFormat, _ source: GGUFTensorSource) throws {
         let traits = type.traits
         guard !name.isEmpty, tensors.allSatisfy({ $0.name != name }) else {
@@ -61,11 +60,10 @@ public struct GGUFWriter {
             guard !o else { throw GGUFError(.invalidArgument, at: nil, "tensor '\(name)' element count overflows") }
             n = p
         }
-        guard var size = traits.byteSize(elements: n, rowLength: dims[0]) else {
+        guard let size = traits.byteSize(elements: n, rowLength: dims[0]) else {
             throw GGUFError(.invalidArgument, at: nil, "tensor '\(name)' dims \(dims) do not fit type \(traits.name) (block size \(traits.blockSize))")
         }
         if case .bytes(let b) = source {
-            if case .lookupTable = traits.sizeRule, b.count >= size { size = b.count }
             guard b.count == size else {
                 throw GGUFError(.invalidArgument, at: nil, "tensor '\(name)' has \(b.count) bytes, type \(traits.name) needs \(size)")
             }

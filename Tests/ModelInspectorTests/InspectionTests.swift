@@ -42,9 +42,10 @@ import GGUF
         let mx = try Self.build(arch: "llama", format: .mxfp4)
         #expect(mx.tensors[0].typeID == 39 && mx.tensors[0].type.format == .mxfp4)
         #expect(mx.dialect == .mainline)
-        // The same id with TL2's size (about 5 bits per 3 weights) in a bitnet-b1.58 file.
-        let tl = try Self.build(arch: "bitnet-b1.58", format: .tl2, ternaryBytes: 256 * 256 * 5 / 24 + 32)
-        #expect(tl.tensors[0].typeID == 39 && tl.tensors[0].type.format == .tl2)
+        // The same id with TL2's size in a bitnet-b1.58 file: for [256, 256] the fork's formula gives
+        // 0·256/3·5/8 + 256·256/2·4/8 = 16384, a multiple of 32, + 32.
+        let tl = try Self.build(arch: "bitnet-b1.58", format: .tl2)
+        #expect(tl.tensors[0].typeID == 39 && tl.tensors[0].type.format == .tl2 && tl.tensors[0].byteCount == 16416)
         let i = ModelInspector.inspect(tl)
         #expect(i.ternaryDescription?.contains("kernel config") == true)
         #expect(i.warnings.contains { $0.id == "tl_kernel_config_unknown" })
