@@ -146,4 +146,19 @@ import GGUF
         #expect(!ids.contains("type_id_resolved_by_size"))
         #expect(i.formats.first { $0.type == "i2_s" }?.bytes == 512 / 4 + 32)
     }
+
+    @Test func untiedHeadCountsOneEmbeddingRow() throws {
+        var w = try GGUFWriter()
+        w.set("general.architecture", .string("llama"))
+        func zeros(_ n: Int) -> GGUFTensorSource { .bytes([UInt8](repeating: 0, count: n)) }
+        try w.addTensor("token_embd.weight", dims: [256, 10], type: .q8_0, zeros(80 * 34))
+        try w.addTensor("blk.0.attn_q.weight", dims: [256, 256], type: .q4_0, zeros(2048 * 18))
+        try w.addTensor("output.weight", dims: [256, 10], type: .q6_k, zeros(10 * 210))
+        let i = ModelInspector.inspect(try GGUFFile(bytes: try w.serialized()))
+        #expect(!i.tiedEmbeddings && i.embeddingType == "q8_0" && i.headType == "q6_k")
+        // One Q8_0 row of 256 weights (8 blocks of 34 bytes), the Q4_0 weight, the whole Q6_K head.
+        #expect(i.bytesPerTokenBreakdown == .init(ternary: 0, head: 2100, embeddingRow: 272, other: 36864))
+        #expect(i.bytesPerToken == 272 + 36864 + 2100)
+        #expect(i.parameters == 2560 + 65536 + 2560)
+    }
 }
