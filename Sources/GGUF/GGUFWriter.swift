@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where a tensor's bytes come from when the file is written.
 public enum GGUFTensorSource {
     case bytes([UInt8])
@@ -73,7 +79,8 @@ public struct GGUFWriter {
 
     private func pad(_ n: Int) -> Int { (n + alignment - 1) / alignment * alignment }
 
-    /// Writes the file to `path`. `progress(done, total)` is called after each tensor with data bytes.
+    /// Writes the file to `path` (removed again if writing fails). `progress(done, total)` is called after
+    /// each tensor with data bytes.
     public func write(to path: String, progress: ((Int, Int) -> Void)? = nil) throws {
         let sink = try GGUFFileSink(path: path)
         var any: any GGUFByteSink = sink
@@ -82,6 +89,7 @@ public struct GGUFWriter {
             try sink.close()
         } catch {
             try? sink.close()
+            unlink(path) // no half-written model left behind
             throw error
         }
     }
