@@ -1,7 +1,8 @@
 import GGUF
+import ModelInspector
 
 /// One fuzz input: parse it, and when it parses, touch everything a consumer would (lazy arrays,
-/// tensor bytes, reference decoders). Must never crash, hang or allocate more than the input allows.
+/// tensor bytes, reference decoders, the model inspection). Must never crash, hang or allocate more than the input allows.
 enum FuzzEntry {
     static func run(_ bytes: [UInt8]) {
         guard let f = try? GGUFFile(bytes: bytes) else { return }
@@ -16,6 +17,10 @@ enum FuzzEntry {
             }
         }
         _ = f.tensors.reduce(0) { $0 &+ Int(CRC32.checksum(f.tensorBytes($1))) }
+        // What `inspect` does with a file that parses.
+        let inspection = ModelInspector.inspect(f)
+        _ = inspection.text()
+        _ = try? inspection.jsonString()
     }
 
     static func walk(_ a: GGUFArray, depth: Int) {

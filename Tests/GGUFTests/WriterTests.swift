@@ -40,6 +40,9 @@ import Testing
         #expect(throws: GGUFError.self) { try w.addTensor("x", dims: [1, 1, 1, 1, 1], type: .f32, .bytes([UInt8](repeating: 0, count: 4))) }
         try w.addTensor("s", dims: [4], type: .f32, .stream { out in try out.write([1, 2, 3]) })
         #expect(throws: GGUFError.self) { _ = try w.serialized() }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gguf-bad-\(UUID().uuidString).gguf").path
+        #expect(throws: GGUFError.self) { try w.write(to: path) }
+        #expect(!FileManager.default.fileExists(atPath: path), "a failed write leaves no file")
         #expect(throws: GGUFError.self) { _ = try GGUFWriter(alignment: 48) }
         var nested = try GGUFWriter()
         nested.set("bad", .array(.int32, [.string("x")]))
