@@ -43,7 +43,7 @@ static void *worker_main(void *arg) {
     struct worker_arg wa = *(struct worker_arg *)arg;
     free(arg);
     ck_pool *p = wa.pool;
-    unsigned seen = atomic_load(&p->generation);
+    unsigned seen = 0; /* the generation at creation: a job published before this thread ran is not missed */
     for (;;) {
         unsigned g;
         unsigned spins = 0;
