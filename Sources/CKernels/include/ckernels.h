@@ -108,6 +108,11 @@ void ck_i2s_gemv_f32(const uint8_t *w, size_t n, size_t row0, size_t row1, const
 /// per call (each row is reused for all tokens while in cache). Same integers as ck_i2s_gemv per token.
 void ck_i2s_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, size_t ldq,
                  size_t ntok, int32_t *out_sums, size_t ldo);
+/// I2_S with 64-weight blocks (bitnet.cpp converters built on ARM): byte j of a 16-byte block holds weights
+/// j, j+16, j+32, j+48 in bits 7:6 .. 1:0. n % 64 == 0. Same integers, same ck_i2s_finish formula.
+void ck_i2s64_gemv(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, int32_t *out_sums);
+void ck_i2s64_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, size_t ldq,
+                   size_t ntok, int32_t *out_sums, size_t ldo);
 /// The I2_S output formula for one value.
 static inline float ck_i2s_finish(int32_t sum, int32_t qsum, float s, float beta) {
     return ((float)sum - (float)qsum) / s * beta;
