@@ -4,7 +4,7 @@
  * CKernels: the hot loops of the bundled engine (see docs/kernels.md).
  *
  * Every kernel has a portable scalar reference and, where the CPU has it, a SIMD path chosen at run time
- * (AVX2+FMA+F16C, AVX-VNNI on x86-64; NEON on aarch64 falls back to the scalar code for now). Integer
+ * (AVX2+FMA+F16C, AVX-VNNI on x86-64; NEON/dotprod on aarch64 for I2_S and F16 rows). Integer
  * kernels give the same bits on every path; float kernels agree within the tolerance documented per function.
  * Each path has a stable id ("i2s_i8_gemv.avx2") and a call counter (one count per call = per row batch), which
  * the engine copies into its receipt.
@@ -28,8 +28,8 @@ enum {
     CK_PATH_AVX2    = 1u << 1, ///< AVX2 + FMA + F16C (all three required)
     CK_PATH_AVXVNNI = 1u << 2, ///< AVX-VNNI (256-bit vpdpbusd), used on top of AVX2
     CK_PATH_AVX512VNNI = 1u << 3, ///< detected and reported; no kernel uses it yet
-    CK_PATH_NEON    = 1u << 4, ///< detected on aarch64; kernels use the scalar code there for now
-    CK_PATH_DOTPROD = 1u << 5, ///< detected on aarch64 (asimddp)
+    CK_PATH_NEON    = 1u << 4, ///< aarch64 baseline; I2_S and F16 kernels have NEON paths
+    CK_PATH_DOTPROD = 1u << 5, ///< aarch64 asimddp (sdot), used by the I2_S kernels
 };
 
 /// Paths this CPU (and OS) supports, as CK_PATH_* flags.
@@ -39,7 +39,7 @@ unsigned ck_path(void);
 /// Restricts the dispatcher to `mask & ck_cpu_paths()` (scalar is always kept); returns the effective mask.
 /// Tests force a path with it; not meant to be changed while kernels run on other threads.
 unsigned ck_set_path(unsigned mask);
-/// Human-readable name of the best path in use: "avxvnni", "avx2", "neon", "scalar".
+/// Human-readable name of the best path in use: "avxvnni", "avx2", "neon-dotprod", "neon", "scalar".
 const char *ck_path_name(void);
 
 /* ----------------------------------------------------- kernel ids, counters */
@@ -48,7 +48,9 @@ const char *ck_path_name(void);
 int ck_kernel_count(void);
 /// Stable id of kernel i, e.g. "i2s_i8_gemv.avx2"; NULL when out of range.
 const char *ck_kernel_name(int i);
-/// How many times kernel i ran since the last reset (one per call, i.e. per row batch).
+/// How many times kernel i ran since the last reset (one per call, i.e. per row batch). Matrix kernels,
+/// quantizers, rmsnorm, softmax, RoPE and FFN activations are counted; single dots (ck_dot_*), row conversions
+/// and elementwise helpers are building blocks and are not.
 uint64_t ck_kernel_calls(int i);
 /// Index of a kernel name, or -1.
 int ck_kernel_index(const char *name);
