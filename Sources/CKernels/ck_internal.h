@@ -20,6 +20,9 @@
     X(K_I2S_GEMV_VNNI, "i2s_i8_gemv.avxvnni") \
     X(K_I2S_GEMM_SCALAR, "i2s_i8_gemm.scalar") X(K_I2S_GEMM_AVX2, "i2s_i8_gemm.avx2") \
     X(K_I2S_GEMM_VNNI, "i2s_i8_gemm.avxvnni") \
+    X(K_I2S64_GEMV_SCALAR, "i2s64_i8_gemv.scalar") X(K_I2S64_GEMV_AVX2, "i2s64_i8_gemv.avx2") \
+    X(K_I2S64_GEMV_VNNI, "i2s64_i8_gemv.avxvnni") X(K_I2S64_GEMM_SCALAR, "i2s64_i8_gemm.scalar") \
+    X(K_I2S64_GEMM_AVX2, "i2s64_i8_gemm.avx2") X(K_I2S64_GEMM_VNNI, "i2s64_i8_gemm.avxvnni") \
     X(K_I2S_GEMV_NEON, "i2s_i8_gemv.neon") X(K_I2S_GEMV_DOTPROD, "i2s_i8_gemv.dotprod") \
     X(K_I2S_GEMM_NEON, "i2s_i8_gemm.neon") X(K_I2S_GEMM_DOTPROD, "i2s_i8_gemm.dotprod") \
     X(K_F16_GEMV_NEON, "f16_gemv.neon") X(K_F16_GEMM_NEON, "f16_gemm.neon") \

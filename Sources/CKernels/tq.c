@@ -178,7 +178,7 @@ static int32_t qsum_scalar(const int8_t *q, size_t n) { int32_t s = 0; for (size
             for (size_t b = 0; b < nb; b++) {                                                                 \
                 DECODE(&w[r * nb + b], c);                                                                    \
                 int32_t sb = ck_hsum_i32_8(_mm256_sub_epi32(dot8(c, q + b * 256), qsum256(q + b * 256)));      \
-                acc += ck_f16_to_f32(w[r * nb + b].d) * (float)sb;                                            \
+                acc += _cvtsh_ss(w[r * nb + b].d) * (float)sb;                                            \
             }                                                                                                 \
             out[r] = acc / s;                                                                                 \
         }                                                                                                     \
@@ -193,7 +193,7 @@ static int32_t qsum_scalar(const int8_t *q, size_t n) { int32_t s = 0; for (size
                 __m256i bs = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[b].bsums),               \
                                                _mm256_set1_epi16(1));                                         \
                 int32_t sb = ck_hsum_i32_8(_mm256_sub_epi32(dot8(c, y[b].qs), bs));                           \
-                sumf += (float)sb * (y[b].d * ck_f16_to_f32(w[r * nb + b].d));                                \
+                sumf += (float)sb * (y[b].d * _cvtsh_ss(w[r * nb + b].d));                                \
             }                                                                                                 \
             out[r] = sumf;                                                                                    \
         }                                                                                                     \
