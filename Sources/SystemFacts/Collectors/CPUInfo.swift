@@ -56,7 +56,7 @@ struct CPUInfo {
         if vendor == "GenuineIntel", family == 6 {
             let m: [Int: String] = [
                 0x3c: "Haswell", 0x3f: "Haswell-EP", 0x4f: "Broadwell-EP", 0x55: "Skylake-SP/Cascade Lake",
-                0x5e: "Skylake", 0x6a: "Ice Lake-SP", 0x7e: "Ice Lake", 0x8c: "Tiger Lake", 0x8d: "Tiger Lake",
+                0x5e: "Skylake", 0x8e: "Kaby Lake/Coffee Lake (mobile)", 0x6a: "Ice Lake-SP", 0x7e: "Ice Lake", 0x8c: "Tiger Lake", 0x8d: "Tiger Lake",
                 0x8f: "Sapphire Rapids", 0x97: "Alder Lake", 0x9a: "Alder Lake", 0x9e: "Kaby/Coffee Lake",
                 0xa5: "Comet Lake", 0xa7: "Rocket Lake", 0xaa: "Meteor Lake", 0xb7: "Raptor Lake",
                 0xba: "Raptor Lake", 0xbf: "Raptor Lake", 0xc5: "Arrow Lake", 0xc6: "Arrow Lake",

@@ -17,7 +17,7 @@ final class CollectContext: @unchecked Sendable {
 
     /// Why a live-only probe did not run, or nil when it may run.
     var liveOnlyReason: String? {
-        live ? nil : "live-only probe (root is \(root.path), not this machine)"
+        live ? nil : "live-only probe (facts are read from another root, not this machine)"
     }
 
     /// Runs an external-command probe once per collection (shared by collectors), honouring safe mode

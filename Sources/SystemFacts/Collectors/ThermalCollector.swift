@@ -10,17 +10,19 @@ enum ThermalCollector {
     static let cpuBase = "/sys/devices/system/cpu"
 
     static func throttleCounts(_ r: SystemRoot) -> ThrottleCounts {
-        var core: Int?, pkgs: [Int: Int] = [:]
+        var cores: [[Int]: Int] = [:], pkgs: [Int: Int] = [:]
         let cpus = (r.list(cpuBase) ?? []).compactMap { n -> Int? in n.hasPrefix("cpu") ? Int(n.dropFirst(3)) : nil }
         for c in cpus {
             let dir = "\(cpuBase)/cpu\(c)/thermal_throttle"
-            if let v = r.attribute(dir + "/core_throttle_count").flatMap({ Int($0) }) { core = (core ?? 0) + v }
-            if let v = r.attribute(dir + "/package_throttle_count").flatMap({ Int($0) }) {
-                let pkg = r.attribute("\(cpuBase)/cpu\(c)/topology/physical_package_id").flatMap { Int($0) } ?? 0
-                pkgs[pkg] = max(pkgs[pkg] ?? 0, v)
-            }
+            // SMT siblings share their core's counter and every CPU of a package shows the package's:
+            // count each physical core and each package once.
+            let pkg = r.attribute("\(cpuBase)/cpu\(c)/topology/physical_package_id").flatMap { Int($0) } ?? 0
+            let coreID = r.attribute("\(cpuBase)/cpu\(c)/topology/core_id").flatMap { Int($0) } ?? c
+            if let v = r.attribute(dir + "/core_throttle_count").flatMap({ Int($0) }) { cores[[pkg, coreID]] = max(cores[[pkg, coreID]] ?? 0, v) }
+            if let v = r.attribute(dir + "/package_throttle_count").flatMap({ Int($0) }) { pkgs[pkg] = max(pkgs[pkg] ?? 0, v) }
         }
-        return ThrottleCounts(core: core, package: pkgs.isEmpty ? nil : pkgs.values.reduce(0, +))
+        return ThrottleCounts(core: cores.isEmpty ? nil : cores.values.reduce(0, +),
+                              package: pkgs.isEmpty ? nil : pkgs.values.reduce(0, +))
     }
 
     static func collect(_ ctx: CollectContext) -> FactFamily {
@@ -102,7 +104,8 @@ enum ThermalCollector {
                 }
                 o["max_c"] = Parsing.milliCelsius(r.attribute("\(dir)/\(stem)_max")).map { .double($0) } ?? .null
                 o["crit_c"] = Parsing.milliCelsius(r.attribute("\(dir)/\(stem)_crit")).map { .double($0) } ?? .null
-                o["alarm"] = r.attribute("\(dir)/\(stem)_alarm").flatMap { Int($0) }.map { .bool($0 != 0) } ?? .null
+                let alarms = ["_alarm", "_max_alarm", "_crit_alarm"].compactMap { r.attribute("\(dir)/\(stem)\($0)").flatMap { Int($0) } }
+                o["alarm"] = alarms.isEmpty ? .null : .bool(alarms.contains { $0 != 0 })
                 out.append(.object(o))
             }
         }
