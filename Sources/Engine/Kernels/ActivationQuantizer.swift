@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Encodes an f32 row for the dot kernels (Swift reference; the numerics follow the engines named per case).
+enum ActivationQuantizer {
+    static func quantize(_ x: UnsafePointer<Float>, count n: Int, as format: ActivationFormat) -> QuantizedRow {
+        let r = QuantizedRow(format: format, count: n)
+        switch format {
+        case .f32: r.values = Array(UnsafeBufferPointer(start: x, count: n))
+        case .f16: r.values = (0..<n).map { roundToHalf(x[$0]) }
+        case .bf16: r.values = (0..<n).map { roundToBF16(x[$0]) }
+        case .int8PerToken: perToken(x, n, r)
+        case .q8_K: q8K(x, n, r)
+        case .q8_0: q8(x, n, r, withSums: false)
+        case .q8_1: q8(x, n, r, withSums: true)
+        }
+        return r
+    }
+
+    /// bitnet.cpp quantize_row_i8_s: max|x| in double (floored at 1e-5), s = float(127/max),
+    /// q = nearest_int(x·s) clamped to [-128, 127].
+    private static func perToken(_ x: UnsafePointer<Float>, _ n: Int, _ r: QuantizedRow) {
+        var m = 0.0
+        for i in 0..<n { m = max(m, Double(abs(x[i]))) }
+        m = max(m, 1e-5)
+        let s = Float(127.0 / m)
+        var codes = [Int8](repeating: 0, count: n)
+        for i in 0..<n { codes[i] = Int8(max(-128, min(127, nearestInt(x[i] * s)))) }
+        r.codes = codes
+        r.scales = [s]
+    }
+
+    /// llama.cpp quantize_row_q8_K_ref: per 256 values, signed max m, iscale = -127/m, q = min(127, nearest_int(iscale·x)), d = 1/iscale.
+    private static func q8K(_ x: UnsafePointer<Float>, _ n: Int, _ r: QuantizedRow) {
+        let nb = n / 256
+        var codes = [Int8](repeating: 0, count: n)
+        var d = [Float](repeating: 0, count: nb)
+        var bs = [Float](repeating: 0, count: nb * 16)
+        for b in 0..<nb {
+            let xb = x + b * 256
+            var amax: Float = 0, mx: Float = 0
+            for j in 0..<256 { let a = abs(xb[j]); if a > amax { amax = a; mx = xb[j] } }
+            if amax == 0 { continue }
+            let iscale = -127.0 / mx
+            for j in 0..<256 { codes[b * 256 + j] = Int8(min(127, nearestInt(iscale * xb[j]))) }
+            for g in 0..<16 {
+                var s: Int32 = 0
+                for j in 0..<16 { s += Int32(codes[b * 256 + g * 16 + j]) }
+                bs[b * 16 + g] = Float(s)
+            }
+            d[b] = 1 / iscale
+        }
+        r.codes = codes; r.scales = d; r.sums = bs
+    }
+
+    /// llama.cpp quantize_row_q8_0 / q8_1 as its AVX2 path computes them: d = max/127 (stored f16),
+    /// q = round-half-even(x · 127/max); q8_1 also stores f16(d · Σq).
+    private static func q8(_ x: UnsafePointer<Float>, _ n: Int, _ r: QuantizedRow, withSums: Bool) {
+        let nb = n / 32
+        var codes = [Int8](repeating: 0, count: n)
+        var d = [Float](repeating: 0, count: nb)
+        var s = [Float](repeating: 0, count: withSums ? nb : 0)
+        for b in 0..<nb {
+            let xb = x + b * 32
+            var amax: Float = 0
+            for j in 0..<32 { amax = max(amax, abs(xb[j])) }
+            let dd = amax / 127
+            let id: Float = amax != 0 ? 127 / amax : 0
+            var sum: Int32 = 0
+            for j in 0..<32 {
+                let q = Int8((xb[j] * id).rounded(.toNearestOrEven))
+                codes[b * 32 + j] = q
+                sum += Int32(q)
+            }
+            d[b] = roundToHalf(dd)
+            if withSums { s[b] = roundToHalf(dd * Float(sum)) }
+        }
+        r.codes = codes; r.scales = d; r.sums = s
+    }
+}
