@@ -120,6 +120,19 @@ import Glibc
         Self.expectOnlyChanged(before, try s.tree(), ["thermal": ["sensors"]])
     }
 
+    @Test func libpciErrorFallsBackToTheSysfsReader() throws {
+        let s = try Scratch("cloud-vm")
+        let before = try s.tree()
+        // libpci's sysfs method treats a missing vendor file as fatal; its error handler must not exit the process.
+        try FileManager.default.removeItem(at: s.url("/sys/devices/pci0000:00/0000:00:04.0/vendor"))
+        let r = try s.collect()
+        let devices = try #require(r.value("pci.devices")?.arrayValue)
+        #expect(r.fact("pci.devices")?.source.hasPrefix("sysfs reader /sys/bus/pci/devices (libpci failed: libpci: Cannot open /sys/bus/pci/devices/0000:00:04.0/vendor") == true)
+        #expect(devices.compactMap { $0["slot"]?.stringValue } == ["0000:00:00.0", "0000:00:01.0", "0000:00:03.0", "0000:00:05.0"])
+        #expect(devices.first { $0["slot"] == .string("0000:00:05.0") }?["driver"] == .string("ena"))
+        Self.expectOnlyChanged(before, try s.tree(), ["pci": [], "nvidia": ["pci_gpus"]])
+    }
+
     @Test(.enabled(if: geteuid() != 0, "root reads files whatever their mode; the directory case covers unreadable files"))
     func unreadableFile() throws {
         let s = try Scratch("tuned-desktop")
