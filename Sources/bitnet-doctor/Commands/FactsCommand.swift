@@ -33,20 +33,20 @@ struct FactsCommand: AsyncParsableCommand {
             let names = only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let unknown = names.filter { !FactsOptions.allFamilies.contains($0) }
             guard unknown.isEmpty else {
-                throw ValidationError("unknown fact family '\(unknown[0])' (known: \(FactsOptions.allFamilies.joined(separator: ", ")))")
+                throw FactsInputError("unknown fact family '\(unknown[0])' (known: \(FactsOptions.allFamilies.joined(separator: ", ")))")
             }
             families = Set(names)
         }
         if let root {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue else {
-                throw ValidationError("--root \(root): not a directory")
+                throw FactsInputError("--root \(root): not a directory")
             }
         }
         var env = EnvironmentSource.process
         if let envFile {
             do { env = try EnvironmentSource.file(envFile) } catch {
-                throw ValidationError("--env-file \(envFile): cannot read it")
+                throw FactsInputError("--env-file \(envFile): cannot read it")
             }
         }
         let options = FactsOptions(root: SystemRoot(root ?? "/"), environment: env, only: families, safeMode: safeMode)
@@ -60,4 +60,10 @@ struct FactsCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(FactsTextRenderer.render(report, color: color).utf8))
         }
     }
+}
+
+/// A bad argument to `facts`: reported as one line ("Error: ..."), without the usage text.
+struct FactsInputError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
