@@ -91,10 +91,11 @@ import TestSupport
 
     @Test func liveCollectionHasEveryFamilyAndIsTimed() async {
         let start = Date()
-        let r = await SystemFacts.collect(FactsOptions(safeMode: false))
+        let timed = SystemFacts.collectBlocking(FactsOptions(safeMode: false))
         let elapsed = Date().timeIntervalSince(start)
-        // Measured, not asserted (target ≤ 0.3 s on the 2-core build machine).
-        print("facts: live collection took \(String(format: "%.3f", elapsed)) s; per family ms: \(r.timingsMs)")
+        // Measured, not asserted (target ≤ 0.3 s on the 2-core build machine; other tests run alongside).
+        print("facts: live collection took \(String(format: "%.3f", elapsed)) s; per family ms: \(timed.timingsMs)")
+        let r = await SystemFacts.collect(FactsOptions(safeMode: false))
         #expect(r.families.map(\.name) == FactsOptions.allFamilies)
         for fam in r.families {
             #expect(fam.names.count >= 2, "\(fam.name) has too few facts")
