@@ -6,8 +6,17 @@ import TestSupport
 /// The dlopen(libcuda) rung of the CUDA ladder, without a GPU: a library that is missing, one without the driver
 /// API, and a stand-in driver compiled from Tests/scripts/systemfacts_fake_libcuda.c.
 @Suite(.serialized) struct LibcudaProbeTests {
-    static let cc: URL? = ["/usr/bin/cc", "/usr/bin/gcc", "/usr/bin/clang"].map(URL.init(fileURLWithPath:))
-        .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    /// A C compiler: cc/gcc, or the clang that ships with the Swift toolchain.
+    static let cc: URL? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for name in ["cc", "gcc", "clang"] {
+            for dir in path.split(separator: ":") + ["/usr/bin"] {
+                let url = URL(fileURLWithPath: "\(dir)/\(name)")
+                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+            }
+        }
+        return nil
+    }()
 
     static func probe(_ lib: String) -> Fact? {
         var o = FactsOptions(environment: EnvironmentSource([:]), only: ["nvidia"], safeMode: true)
