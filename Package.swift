@@ -32,7 +32,7 @@ let package = Package(
     targets: [
         .target(
             name: "CKernels",
-            cSettings: [.unsafeFlags(["-O3"])]
+            cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]
         ),
         .target(
             name: "CSystem",
@@ -56,7 +56,8 @@ let package = Package(
         .testTarget(name: "GGUFTests", dependencies: ["TestSupport", "GGUF"]),
         .testTarget(name: "ModelInspectorTests", dependencies: ["TestSupport", "ModelInspector", "GGUF"]),
         .testTarget(name: "SystemFactsTests", dependencies: ["TestSupport", "SystemFacts"]),
-        .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers", "GGUF"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers", "GGUF"],
+                    resources: [.copy("Resources")]),
         .testTarget(name: "KernelsTests", dependencies: ["TestSupport", "CKernels"]),
         .testTarget(name: "EngineTests", dependencies: ["TestSupport", "Engine", "GGUF", "ModelInspector"]),
         .testTarget(name: "DoctorTests", dependencies: ["TestSupport", "Doctor", "SystemFacts", "ModelInspector", "Engine"]),

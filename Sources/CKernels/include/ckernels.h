@@ -1,10 +1,219 @@
 #ifndef CKERNELS_H
 #define CKERNELS_H
-// Hot loops of the bundled engine. See docs/architecture.md and Sources/CKernels/README.md.
+/*
+ * CKernels: the hot loops of the bundled engine (see docs/kernels.md).
+ *
+ * Every kernel has a portable scalar reference and, where the CPU has it, a SIMD path chosen at run time
+ * (AVX2+FMA+F16C, AVX-VNNI on x86-64; NEON on aarch64 falls back to the scalar code for now). Integer
+ * kernels give the same bits on every path; float kernels agree within the tolerance documented per function.
+ * Each path has a stable id ("i2s_i8_gemv.avx2") and a call counter (one count per call = per row batch), which
+ * the engine copies into its receipt.
+ *
+ * Conventions: n = number of columns (the contiguous axis) of a weight row; row0..row1 is a half-open range of
+ * weight rows; `out[r]` is written for r in [row0, row1) (absolute row index). Rows of block-quantized types
+ * are n / block_size blocks long. Functions never allocate, except the pool and the bandwidth probe.
+ */
 #include <stddef.h>
 #include <stdint.h>
 
-/// Portable placeholder until the kernel set lands: sum of n floats.
-float ck_sum_f32(const float *x, size_t n);
+#ifdef __cplusplus
+extern "C" {
+#endif
 
+/* ---------------------------------------------------------------- dispatch */
+
+/// Instruction-set paths (bit flags). Scalar is always available.
+enum {
+    CK_PATH_SCALAR  = 1u << 0,
+    CK_PATH_AVX2    = 1u << 1, ///< AVX2 + FMA + F16C (all three required)
+    CK_PATH_AVXVNNI = 1u << 2, ///< AVX-VNNI (256-bit vpdpbusd), used on top of AVX2
+    CK_PATH_AVX512VNNI = 1u << 3, ///< detected and reported; no kernel uses it yet
+    CK_PATH_NEON    = 1u << 4, ///< detected on aarch64; kernels use the scalar code there for now
+    CK_PATH_DOTPROD = 1u << 5, ///< detected on aarch64 (asimddp)
+};
+
+/// Paths this CPU (and OS) supports, as CK_PATH_* flags.
+unsigned ck_cpu_paths(void);
+/// Paths the dispatcher may use now (initially ck_cpu_paths()).
+unsigned ck_path(void);
+/// Restricts the dispatcher to `mask & ck_cpu_paths()` (scalar is always kept); returns the effective mask.
+/// Tests force a path with it; not meant to be changed while kernels run on other threads.
+unsigned ck_set_path(unsigned mask);
+/// Human-readable name of the best path in use: "avxvnni", "avx2", "neon", "scalar".
+const char *ck_path_name(void);
+
+/* ----------------------------------------------------- kernel ids, counters */
+
+/// Number of kernel ids (stable order within a build; use the names across builds).
+int ck_kernel_count(void);
+/// Stable id of kernel i, e.g. "i2s_i8_gemv.avx2"; NULL when out of range.
+const char *ck_kernel_name(int i);
+/// How many times kernel i ran since the last reset (one per call, i.e. per row batch).
+uint64_t ck_kernel_calls(int i);
+/// Index of a kernel name, or -1.
+int ck_kernel_index(const char *name);
+void ck_kernel_reset_counts(void);
+
+/* ------------------------------------------------------------- f16 / bf16 */
+
+/// IEEE binary16 <-> binary32, round to nearest even (as F16C and ggml do).
+float ck_f16_to_f32(uint16_t h);
+uint16_t ck_f32_to_f16(float f);
+float ck_bf16_to_f32(uint16_t h);
+/// Row conversions (F16C on AVX2; bit-exact with the scalar functions above, NaN payloads aside).
+void ck_f16_to_f32_row(const uint16_t *x, float *y, size_t n);
+void ck_f32_to_f16_row(const float *x, uint16_t *y, size_t n);
+
+/* ------------------------------------------------------ block definitions */
+
+#define CK_QK_K 256
+#define CK_QK8_0 32
+#define CK_QK_I2S 128
+
+typedef struct { float d; int8_t qs[CK_QK_K]; int16_t bsums[CK_QK_K / 16]; } ck_block_q8_K;  /* 292 bytes */
+typedef struct { uint16_t d; int8_t qs[32]; } ck_block_q8_0;                                   /* 34 bytes */
+typedef struct { uint16_t d; uint16_t s; int8_t qs[32]; } ck_block_q8_1;                       /* 36 bytes */
+typedef struct { uint16_t d; uint8_t qs[16]; } ck_block_q4_0;                                  /* 18 bytes */
+typedef struct { uint16_t d; uint16_t m; uint8_t qs[16]; } ck_block_q4_1;                      /* 20 bytes */
+typedef struct { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; uint16_t d; } ck_block_q6_K; /* 210 */
+typedef struct { uint8_t qs[64]; uint16_t d; } ck_block_tq2_0;                                 /* 66 bytes */
+typedef struct { uint8_t qs[48]; uint8_t qh[4]; uint16_t d; } ck_block_tq1_0;                  /* 54 bytes */
+
+/* ------------------------------------------------- activation quantization */
+
+/// bitnet.cpp quantize_row_i8_s: max|x| in double (floored at 1e-5), s = (float)(127 / max),
+/// q = nearest_int(x * s) (float product, round half to even) clamped to [-128, 127].
+/// Writes q[0..n), returns Σq; *scale = s.
+int32_t ck_quantize_i8_s(const float *x, int8_t *q, size_t n, float *scale);
+/// llama.cpp quantize_row_q8_K_ref (also what llama.cpp's x86 build runs). n % 256 == 0.
+/// All-zero blocks get d = 0, qs = 0, bsums = 0.
+void ck_quantize_q8_K(const float *x, ck_block_q8_K *y, size_t n);
+/// Q8_0 / Q8_1 rounding variants: REF = quantize_row_q8_x_ref (id = 1/d, roundf: half away from zero);
+/// X86 = llama.cpp's AVX/AVX2 quantize_row_q8_x (id = 127/amax, round half to even), what a llama.cpp
+/// built for x86 actually feeds its dot products.
+enum { CK_Q8_REF = 0, CK_Q8_X86 = 1 };
+void ck_quantize_q8_0(const float *x, ck_block_q8_0 *y, size_t n, int variant);  /* n % 32 == 0 */
+void ck_quantize_q8_1(const float *x, ck_block_q8_1 *y, size_t n, int variant);  /* n % 32 == 0 */
+
+/* ------------------------------------------------------ ternary × int8 */
+
+/// I2_S (bitnet.cpp): w is the tensor's packed codes (row r at w + r*n/4), n % 128 == 0, n <= 2^22.
+/// out_sums[r] = Σ_i code_i · q_i (integer; code ∈ {0,1,2}). The layer output is
+/// ck_i2s_finish: ((float)sum − (float)Σq) / s · β, left to right in float (exactly bitnet.cpp).
+void ck_i2s_gemv(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, int32_t *out_sums);
+/// Float wrapper: out[r] = ((float)sum_r − (float)qsum) / s · beta.
+void ck_i2s_gemv_f32(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q,
+                     int32_t qsum, float s, float beta, float *out);
+/// GEMM for batched prefill: ntok activation rows q + t*ldq; out_sums[t*ldo + r]. Weights are read once
+/// per call (each row is reused for all tokens while in cache). Same integers as ck_i2s_gemv per token.
+void ck_i2s_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, size_t ldq,
+                 size_t ntok, int32_t *out_sums, size_t ldo);
+/// The I2_S output formula for one value.
+static inline float ck_i2s_finish(int32_t sum, int32_t qsum, float s, float beta) {
+    return ((float)sum - (float)qsum) / s * beta;
+}
+
+/// TQ2_0 / TQ1_0 × per-token int8 (the default BitNet numerics). Rows are n/256 blocks; n % 256 == 0.
+/// Integer form: out_sums[r] = Σ_i (code_i − 1) · q_i over the whole row, ignoring the block scales; valid
+/// when every block of the row that holds a non-zero weight has the same d (check with ck_tq*_uniform_scale),
+/// then the value is (float)out_sums[r] / s · d, equal bit for bit to I2_S with β = d.
+void ck_tq2_0_i8_gemv(const ck_block_tq2_0 *w, size_t n, size_t row0, size_t row1, const int8_t *q,
+                      int32_t *out_sums);
+void ck_tq1_0_i8_gemv(const ck_block_tq1_0 *w, size_t n, size_t row0, size_t row1, const int8_t *q,
+                      int32_t *out_sums);
+/// Per-block form for any scales: out[r] = (Σ_b d_b · (float)S_b) / s, S_b = Σ_{i∈b} (code_i−1)·q_i
+/// (integer), d_b the block's f16 scale widened to float, summed in float in block order.
+void ck_tq2_0_i8_gemv_f32(const ck_block_tq2_0 *w, size_t n, size_t row0, size_t row1, const int8_t *q,
+                          float s, float *out);
+void ck_tq1_0_i8_gemv_f32(const ck_block_tq1_0 *w, size_t n, size_t row0, size_t row1, const int8_t *q,
+                          float s, float *out);
+/// 1 and *d = the common scale when every block with a non-zero weight in rows [0,nrows) has the same d
+/// (all-zero blocks are ignored; *d = 0 when there is none); 0 otherwise.
+int ck_tq2_0_uniform_scale(const ck_block_tq2_0 *w, size_t n, size_t nrows, float *d);
+int ck_tq1_0_uniform_scale(const ck_block_tq1_0 *w, size_t n, size_t nrows, float *d);
+/// TQ2_0 / TQ1_0 × Q8_K exactly as llama.cpp's generic dots: out[r] = Σ_b (float)S_b · (d_act · d_w),
+/// float, in block order.
+void ck_tq2_0_q8K_gemv(const ck_block_tq2_0 *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *y,
+                       float *out);
+void ck_tq1_0_q8K_gemv(const ck_block_tq1_0 *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *y,
+                       float *out);
+
+/* --------------------------------------------------- llama.cpp quant dots */
+/// All equal llama.cpp's generic (ggml-cpu/quants.c) dots bit for bit: the integer part per block is exact
+/// and the float accumulation is done in the same order and precision (mul and add, no FMA).
+void ck_q8_0_q8_0_gemv(const ck_block_q8_0 *w, size_t n, size_t row0, size_t row1, const ck_block_q8_0 *y,
+                       float *out);
+void ck_q4_0_q8_0_gemv(const ck_block_q4_0 *w, size_t n, size_t row0, size_t row1, const ck_block_q8_0 *y,
+                       float *out);
+void ck_q4_1_q8_1_gemv(const ck_block_q4_1 *w, size_t n, size_t row0, size_t row1, const ck_block_q8_1 *y,
+                       float *out);
+void ck_q6_K_q8_K_gemv(const ck_block_q6_K *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *y,
+                       float *out);
+
+/* ------------------------------------------------------------ float dots */
+/// Float dots. Scalar reference sums products in double and rounds once; the AVX2 path uses 32 float lanes
+/// with FMA. Tolerance: |simd − ref| <= (n/32 + 16) · 2^-23 · Σ|w_i·x_i|.
+float ck_dot_f32(const float *a, const float *b, size_t n);
+float ck_dot_f16_f32(const uint16_t *a, const float *b, size_t n);
+float ck_dot_bf16_f32(const uint16_t *a, const float *b, size_t n);
+/// out[r] = dot(row r of w, x); rows are n elements long.
+void ck_f32_gemv(const float *w, size_t n, size_t row0, size_t row1, const float *x, float *out);
+void ck_f16_gemv(const uint16_t *w, size_t n, size_t row0, size_t row1, const float *x, float *out);
+void ck_bf16_gemv(const uint16_t *w, size_t n, size_t row0, size_t row1, const float *x, float *out);
+/// Batched: out[t*ldo + r] = dot(row r, x + t*ldx) for t < ntok (each weight row read once per call).
+void ck_f16_gemm(const uint16_t *w, size_t n, size_t row0, size_t row1, const float *x, size_t ldx,
+                 size_t ntok, float *out, size_t ldo);
+
+/* ------------------------------------------------------- float helpers */
+/// out = x / sqrt(mean(x²) + eps) * w (w may be NULL). Sum of squares in double on both paths (different
+/// order), scale as float; tolerance 4 ulp per element. out may equal x.
+void ck_rmsnorm(const float *x, const float *w, float *out, size_t n, float eps);
+/// In place: x = exp(x − max) / Σ; sum in double. AVX2 uses a polynomial exp (<= 2 ulp); tolerance 1e-6 rel.
+void ck_softmax(float *x, size_t n);
+/// RoPE: fills cs[i] = cos(θ_i) and cs[n_dims/2 + i] = sin(θ_i) for i < n_dims/2, θ_i = pos · base^(−2i/n_dims)
+/// computed as ggml does (theta_scale = powf(base, −2/n_dims), θ multiplied by it step by step, cosf/sinf).
+void ck_rope_cache(float pos, size_t n_dims, float freq_base, float *cs);
+/// Rotates the first n_dims dims of each of n_heads heads (head_dim apart) of x in place.
+/// CK_ROPE_NORMAL pairs (2i, 2i+1); CK_ROPE_NEOX pairs (i, i + n_dims/2). Same bits on every path.
+enum { CK_ROPE_NORMAL = 0, CK_ROPE_NEOX = 2 };
+void ck_rope_apply(float *x, size_t n_heads, size_t head_dim, size_t n_dims, const float *cs, int style);
+/// y = x / (1 + exp(−x)); relu²: y = max(x,0)²; the *_mul forms compute act(g) · u (gated FFN).
+void ck_silu(const float *x, float *y, size_t n);
+void ck_relu2(const float *x, float *y, size_t n);
+void ck_silu_mul(const float *g, const float *u, float *y, size_t n);
+void ck_relu2_mul(const float *g, const float *u, float *y, size_t n);
+/// y = a ⊙ b, y = a + b, y *= s, y += a·x (same bits on every path: no FMA).
+void ck_mul_f32(const float *a, const float *b, float *y, size_t n);
+void ck_add_f32(const float *a, const float *b, float *y, size_t n);
+void ck_scale_f32(float *y, float s, size_t n);
+void ck_axpy_f32(float *y, float a, const float *x, size_t n);
+void ck_axpy_f16(float *y, float a, const uint16_t *x, size_t n);
+
+/* ------------------------------------------------------------ thread pool */
+typedef struct ck_pool ck_pool;
+/// fn(ctx, task, thread): task in [0, n_tasks), thread in [0, n_threads) (0 = the caller).
+typedef void (*ck_task_fn)(void *ctx, size_t task, int thread);
+/// A pool of n_threads (including the calling thread; n_threads - 1 workers). NULL on failure.
+ck_pool *ck_pool_create(int n_threads);
+void ck_pool_destroy(ck_pool *pool);
+int ck_pool_threads(const ck_pool *pool);
+/// Runs fn for every task exactly once and returns when all are done. Tasks are claimed in increasing
+/// order; a task must compute its own outputs only, so results do not depend on the thread count.
+/// No allocation per call. Not reentrant (one caller at a time).
+void ck_pool_parallel_for(ck_pool *pool, size_t n_tasks, ck_task_fn fn, void *ctx);
+/// Spin iterations before an idle worker sleeps (default 20000 pause instructions).
+void ck_pool_set_spin(ck_pool *pool, unsigned spin);
+
+/* -------------------------------------------------------------- probes */
+/// Streams `bytes` of memory with `threads` threads (AVX2 loads, 8 independent accumulators, no software
+/// prefetch) and returns the best read bandwidth over a few passes in GB/s (1e9 bytes/s); < 0 on failure.
+double ck_measure_read_bandwidth(size_t bytes, int threads);
+/// Times ck_i2s_gemv (the path in use, one thread) on `copies` random rows × n matrices visited in turn (use
+/// enough copies to exceed the last-level cache for a memory-bound figure, 1 for a cache-hot one); returns the
+/// best of `reps` rounds in GB/s of weight bytes; < 0 on bad arguments or allocation failure.
+double ck_bench_i2s_gemv(size_t rows, size_t n, int copies, int reps);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -1,0 +1,85 @@
+/* Private helpers shared by the kernel files. */
+#ifndef CK_INTERNAL_H
+#define CK_INTERNAL_H
+#include "ckernels.h"
+#include <stdatomic.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define CK_X86 1
+#include <immintrin.h>
+#define CK_AVX2 __attribute__((target("avx2,fma,f16c")))
+#define CK_AVXVNNI __attribute__((target("avx2,fma,f16c,avxvnni")))
+#else
+#define CK_X86 0
+#endif
+
+/* Kernel ids: X(enum, "name"). The names are the stable ids written into receipts. */
+#define CK_KERNELS(X) \
+    X(K_I2S_GEMV_SCALAR, "i2s_i8_gemv.scalar") X(K_I2S_GEMV_AVX2, "i2s_i8_gemv.avx2") \
+    X(K_I2S_GEMV_VNNI, "i2s_i8_gemv.avxvnni") \
+    X(K_I2S_GEMM_SCALAR, "i2s_i8_gemm.scalar") X(K_I2S_GEMM_AVX2, "i2s_i8_gemm.avx2") \
+    X(K_I2S_GEMM_VNNI, "i2s_i8_gemm.avxvnni") \
+    X(K_TQ2_I8_SCALAR, "tq2_0_i8_gemv.scalar") X(K_TQ2_I8_AVX2, "tq2_0_i8_gemv.avx2") \
+    X(K_TQ1_I8_SCALAR, "tq1_0_i8_gemv.scalar") X(K_TQ1_I8_AVX2, "tq1_0_i8_gemv.avx2") \
+    X(K_TQ2_Q8K_SCALAR, "tq2_0_q8_K_gemv.scalar") X(K_TQ2_Q8K_AVX2, "tq2_0_q8_K_gemv.avx2") \
+    X(K_TQ1_Q8K_SCALAR, "tq1_0_q8_K_gemv.scalar") X(K_TQ1_Q8K_AVX2, "tq1_0_q8_K_gemv.avx2") \
+    X(K_Q8_0_SCALAR, "q8_0_q8_0_gemv.scalar") X(K_Q8_0_AVX2, "q8_0_q8_0_gemv.avx2") \
+    X(K_Q4_0_SCALAR, "q4_0_q8_0_gemv.scalar") X(K_Q4_0_AVX2, "q4_0_q8_0_gemv.avx2") \
+    X(K_Q4_1_SCALAR, "q4_1_q8_1_gemv.scalar") X(K_Q4_1_AVX2, "q4_1_q8_1_gemv.avx2") \
+    X(K_Q6_K_SCALAR, "q6_K_q8_K_gemv.scalar") X(K_Q6_K_AVX2, "q6_K_q8_K_gemv.avx2") \
+    X(K_F32_GEMV_SCALAR, "f32_gemv.scalar") X(K_F32_GEMV_AVX2, "f32_gemv.avx2") \
+    X(K_F16_GEMV_SCALAR, "f16_gemv.scalar") X(K_F16_GEMV_AVX2, "f16_gemv.avx2") \
+    X(K_F16_GEMM_SCALAR, "f16_gemm.scalar") X(K_F16_GEMM_AVX2, "f16_gemm.avx2") \
+    X(K_BF16_GEMV_SCALAR, "bf16_gemv.scalar") X(K_BF16_GEMV_AVX2, "bf16_gemv.avx2") \
+    X(K_QI8S_SCALAR, "quantize_i8_s.scalar") X(K_QI8S_AVX2, "quantize_i8_s.avx2") \
+    X(K_QQ8K_SCALAR, "quantize_q8_K.scalar") \
+    X(K_QQ8_0_SCALAR, "quantize_q8_0.scalar") X(K_QQ8_1_SCALAR, "quantize_q8_1.scalar") \
+    X(K_RMSNORM_SCALAR, "rmsnorm.scalar") X(K_RMSNORM_AVX2, "rmsnorm.avx2") \
+    X(K_SOFTMAX_SCALAR, "softmax.scalar") X(K_SOFTMAX_AVX2, "softmax.avx2") \
+    X(K_ROPE_SCALAR, "rope.scalar") X(K_ROPE_AVX2, "rope.avx2") \
+    X(K_ACT_SCALAR, "ffn_act.scalar") X(K_ACT_AVX2, "ffn_act.avx2")
+
+enum {
+#define CK_ENUM(e, s) e,
+    CK_KERNELS(CK_ENUM)
+#undef CK_ENUM
+    K_COUNT
+};
+
+extern _Atomic uint64_t ck_counters[K_COUNT];
+extern _Atomic unsigned ck_active_paths;
+
+static inline void ck_count(int k) { atomic_fetch_add_explicit(&ck_counters[k], 1, memory_order_relaxed); }
+static inline int ck_use(unsigned path) {
+    return (atomic_load_explicit(&ck_active_paths, memory_order_relaxed) & path) != 0;
+}
+static inline int ck_avx2(void) { return ck_use(CK_PATH_AVX2); }
+static inline int ck_vnni(void) { return ck_use(CK_PATH_AVXVNNI); }
+
+/* ggml's nearest_int: round half to even via the 1.5·2^23 magic (|f| <= 4194303). */
+static inline int ck_nearest_int(float f) {
+    float v = f + 12582912.0f;
+    int32_t i;
+    memcpy(&i, &v, 4);
+    return (i & 0x007fffff) - 0x00400000;
+}
+
+static inline uint16_t ck_load_u16(const void *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+
+#if CK_X86
+CK_AVX2 static inline int32_t ck_hsum_i32_8(__m256i a) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+    s = _mm_add_epi32(s, _mm_unpackhi_epi64(s, s));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 1));
+    return _mm_cvtsi128_si32(s);
+}
+CK_AVX2 static inline float ck_hsum_f32_8(__m256 a) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+#endif
+
+#endif

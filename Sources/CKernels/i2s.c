@@ -1,0 +1,228 @@
+/* I2_S (bitnet.cpp) ternary rows × per-token int8 activations.
+ * Block of 128 weights = 32 bytes; byte j holds weights j, j+32, j+64, j+96 in bits 7:6, 5:4, 3:2, 1:0. */
+#include "ck_internal.h"
+
+static int32_t i2s_row_scalar(const uint8_t *w, const int8_t *q, size_t n) {
+    int32_t sum = 0;
+    for (size_t b = 0; b < n / CK_QK_I2S; b++) {
+        const uint8_t *wb = w + b * 32;
+        const int8_t *qb = q + b * CK_QK_I2S;
+        for (int j = 0; j < 32; j++) {
+            const uint8_t v = wb[j];
+            sum += (v >> 6) * qb[j] + ((v >> 4) & 3) * qb[j + 32] + ((v >> 2) & 3) * qb[j + 64] + (v & 3) * qb[j + 96];
+        }
+    }
+    return sum;
+}
+
+#if CK_X86
+/* int16 partial sums: one block adds at most 4 · 2 · 3 · 128 = 3072 per lane, so 8 blocks stay below 2^15. */
+#define I2S_FLUSH 8
+
+#define I2S_DECODE(x, c0, c1, c2, c3)                       \
+    __m256i c0 = _mm256_and_si256(_mm256_srli_epi16(x, 6), m3); \
+    __m256i c1 = _mm256_and_si256(_mm256_srli_epi16(x, 4), m3); \
+    __m256i c2 = _mm256_and_si256(_mm256_srli_epi16(x, 2), m3); \
+    __m256i c3 = _mm256_and_si256(x, m3)
+
+#define I2S_MADD(c0, c1, c2, c3, qb)                                                             \
+    _mm256_add_epi16(                                                                            \
+        _mm256_add_epi16(_mm256_maddubs_epi16(c0, _mm256_loadu_si256((const __m256i *)(qb))),        \
+                         _mm256_maddubs_epi16(c1, _mm256_loadu_si256((const __m256i *)(qb + 32)))),  \
+        _mm256_add_epi16(_mm256_maddubs_epi16(c2, _mm256_loadu_si256((const __m256i *)(qb + 64))),   \
+                         _mm256_maddubs_epi16(c3, _mm256_loadu_si256((const __m256i *)(qb + 96)))))
+
+/* R rows (R <= 4) against one activation row. */
+CK_AVX2 static inline void i2s_rows_avx2(const uint8_t *w, size_t rb, int R, const int8_t *q, size_t nb,
+                                         int32_t *out) {
+    const __m256i m3 = _mm256_set1_epi8(3), ones = _mm256_set1_epi16(1);
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+    for (size_t b0 = 0; b0 < nb; b0 += I2S_FLUSH) {
+        const size_t be = b0 + I2S_FLUSH < nb ? b0 + I2S_FLUSH : nb;
+        __m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
+        for (size_t b = b0; b < be; b++) {
+            const int8_t *qb = q + b * CK_QK_I2S;
+            const __m256i q0 = _mm256_loadu_si256((const __m256i *)qb);
+            const __m256i q1 = _mm256_loadu_si256((const __m256i *)(qb + 32));
+            const __m256i q2 = _mm256_loadu_si256((const __m256i *)(qb + 64));
+            const __m256i q3 = _mm256_loadu_si256((const __m256i *)(qb + 96));
+#define ROW(k, s)                                                                                       \
+            if (R > k) {                                                                                \
+                __m256i x = _mm256_loadu_si256((const __m256i *)(w + k * rb + b * 32));                 \
+                I2S_DECODE(x, c0, c1, c2, c3);                                                          \
+                s = _mm256_add_epi16(s, _mm256_add_epi16(                                               \
+                    _mm256_add_epi16(_mm256_maddubs_epi16(c0, q0), _mm256_maddubs_epi16(c1, q1)),       \
+                    _mm256_add_epi16(_mm256_maddubs_epi16(c2, q2), _mm256_maddubs_epi16(c3, q3))));     \
+            }
+            ROW(0, s0) ROW(1, s1) ROW(2, s2) ROW(3, s3)
+#undef ROW
+        }
+        a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(s0, ones));
+        a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(s1, ones));
+        a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(s2, ones));
+        a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(s3, ones));
+    }
+    out[0] = ck_hsum_i32_8(a0);
+    if (R > 1) out[1] = ck_hsum_i32_8(a1);
+    if (R > 2) out[2] = ck_hsum_i32_8(a2);
+    if (R > 3) out[3] = ck_hsum_i32_8(a3);
+}
+
+CK_AVXVNNI static inline void i2s_rows_vnni(const uint8_t *w, size_t rb, int R, const int8_t *q, size_t nb,
+                                            int32_t *out) {
+    const __m256i m3 = _mm256_set1_epi8(3);
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+    for (size_t b = 0; b < nb; b++) {
+        const int8_t *qb = q + b * CK_QK_I2S;
+        const __m256i q0 = _mm256_loadu_si256((const __m256i *)qb);
+        const __m256i q1 = _mm256_loadu_si256((const __m256i *)(qb + 32));
+        const __m256i q2 = _mm256_loadu_si256((const __m256i *)(qb + 64));
+        const __m256i q3 = _mm256_loadu_si256((const __m256i *)(qb + 96));
+#define ROW(k, a)                                                                   \
+        if (R > k) {                                                                \
+            __m256i x = _mm256_loadu_si256((const __m256i *)(w + k * rb + b * 32)); \
+            I2S_DECODE(x, c0, c1, c2, c3);                                          \
+            a = _mm256_dpbusd_avx_epi32(a, c0, q0);                                 \
+            a = _mm256_dpbusd_avx_epi32(a, c1, q1);                                 \
+            a = _mm256_dpbusd_avx_epi32(a, c2, q2);                                 \
+            a = _mm256_dpbusd_avx_epi32(a, c3, q3);                                 \
+        }
+        ROW(0, a0) ROW(1, a1) ROW(2, a2) ROW(3, a3)
+#undef ROW
+    }
+    out[0] = ck_hsum_i32_8(a0);
+    if (R > 1) out[1] = ck_hsum_i32_8(a1);
+    if (R > 2) out[2] = ck_hsum_i32_8(a2);
+    if (R > 3) out[3] = ck_hsum_i32_8(a3);
+}
+
+CK_AVX2 static void i2s_gemv_avx2(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q,
+                                  int32_t *out) {
+    const size_t rb = n / 4, nb = n / CK_QK_I2S;
+    for (size_t r = row0; r < row1; r += 4) {
+        const int R = row1 - r >= 4 ? 4 : (int)(row1 - r);
+        if (R == 4) i2s_rows_avx2(w + r * rb, rb, 4, q, nb, out + (r - row0));
+        else i2s_rows_avx2(w + r * rb, rb, R, q, nb, out + (r - row0));
+    }
+}
+
+CK_AVXVNNI static void i2s_gemv_vnni(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q,
+                                     int32_t *out) {
+    const size_t rb = n / 4, nb = n / CK_QK_I2S;
+    for (size_t r = row0; r < row1; r += 4) {
+        const int R = row1 - r >= 4 ? 4 : (int)(row1 - r);
+        if (R == 4) i2s_rows_vnni(w + r * rb, rb, 4, q, nb, out + (r - row0));
+        else i2s_rows_vnni(w + r * rb, rb, R, q, nb, out + (r - row0));
+    }
+}
+
+/* One weight row against T (<= 4) activation rows: the codes are decoded once per block for all tokens. */
+CK_AVX2 static inline void i2s_tokens_avx2(const uint8_t *w, const int8_t *q, size_t ldq, int T, size_t nb,
+                                           int32_t *out, size_t ldo) {
+    const __m256i m3 = _mm256_set1_epi8(3), ones = _mm256_set1_epi16(1);
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+    for (size_t b0 = 0; b0 < nb; b0 += I2S_FLUSH) {
+        const size_t be = b0 + I2S_FLUSH < nb ? b0 + I2S_FLUSH : nb;
+        __m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
+        for (size_t b = b0; b < be; b++) {
+            __m256i x = _mm256_loadu_si256((const __m256i *)(w + b * 32));
+            I2S_DECODE(x, c0, c1, c2, c3);
+            const int8_t *qb = q + b * CK_QK_I2S;
+            s0 = _mm256_add_epi16(s0, I2S_MADD(c0, c1, c2, c3, qb));
+            if (T > 1) s1 = _mm256_add_epi16(s1, I2S_MADD(c0, c1, c2, c3, qb + ldq));
+            if (T > 2) s2 = _mm256_add_epi16(s2, I2S_MADD(c0, c1, c2, c3, qb + 2 * ldq));
+            if (T > 3) s3 = _mm256_add_epi16(s3, I2S_MADD(c0, c1, c2, c3, qb + 3 * ldq));
+        }
+        a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(s0, ones));
+        a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(s1, ones));
+        a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(s2, ones));
+        a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(s3, ones));
+    }
+    out[0] = ck_hsum_i32_8(a0);
+    if (T > 1) out[ldo] = ck_hsum_i32_8(a1);
+    if (T > 2) out[2 * ldo] = ck_hsum_i32_8(a2);
+    if (T > 3) out[3 * ldo] = ck_hsum_i32_8(a3);
+}
+
+CK_AVXVNNI static inline void i2s_tokens_vnni(const uint8_t *w, const int8_t *q, size_t ldq, int T, size_t nb,
+                                              int32_t *out, size_t ldo) {
+    const __m256i m3 = _mm256_set1_epi8(3);
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+    for (size_t b = 0; b < nb; b++) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(w + b * 32));
+        I2S_DECODE(x, c0, c1, c2, c3);
+        const int8_t *qb = q + b * CK_QK_I2S;
+#define TOK(k, a)                                                                             \
+        if (T > k) {                                                                          \
+            const int8_t *qt = qb + k * ldq;                                                  \
+            a = _mm256_dpbusd_avx_epi32(a, c0, _mm256_loadu_si256((const __m256i *)qt));        \
+            a = _mm256_dpbusd_avx_epi32(a, c1, _mm256_loadu_si256((const __m256i *)(qt + 32))); \
+            a = _mm256_dpbusd_avx_epi32(a, c2, _mm256_loadu_si256((const __m256i *)(qt + 64))); \
+            a = _mm256_dpbusd_avx_epi32(a, c3, _mm256_loadu_si256((const __m256i *)(qt + 96))); \
+        }
+        TOK(0, a0) TOK(1, a1) TOK(2, a2) TOK(3, a3)
+#undef TOK
+    }
+    out[0] = ck_hsum_i32_8(a0);
+    if (T > 1) out[ldo] = ck_hsum_i32_8(a1);
+    if (T > 2) out[2 * ldo] = ck_hsum_i32_8(a2);
+    if (T > 3) out[3 * ldo] = ck_hsum_i32_8(a3);
+}
+
+CK_AVX2 static void i2s_gemm_avx2(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q,
+                                  size_t ldq, size_t ntok, int32_t *out, size_t ldo) {
+    const size_t rb = n / 4, nb = n / CK_QK_I2S;
+    for (size_t r = row0; r < row1; r++)
+        for (size_t t = 0; t < ntok; t += 4) {
+            const int T = ntok - t >= 4 ? 4 : (int)(ntok - t);
+            i2s_tokens_avx2(w + r * rb, q + t * ldq, ldq, T, nb, out + t * ldo + (r - row0), ldo);
+        }
+}
+
+CK_AVXVNNI static void i2s_gemm_vnni(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q,
+                                     size_t ldq, size_t ntok, int32_t *out, size_t ldo) {
+    const size_t rb = n / 4, nb = n / CK_QK_I2S;
+    for (size_t r = row0; r < row1; r++)
+        for (size_t t = 0; t < ntok; t += 4) {
+            const int T = ntok - t >= 4 ? 4 : (int)(ntok - t);
+            i2s_tokens_vnni(w + r * rb, q + t * ldq, ldq, T, nb, out + t * ldo + (r - row0), ldo);
+        }
+}
+#endif
+
+/* Internal forms write out[r - row0]. */
+static void i2s_gemv_rel(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, int32_t *out) {
+#if CK_X86
+    if (ck_vnni()) { ck_count(K_I2S_GEMV_VNNI); i2s_gemv_vnni(w, n, row0, row1, q, out); return; }
+    if (ck_avx2()) { ck_count(K_I2S_GEMV_AVX2); i2s_gemv_avx2(w, n, row0, row1, q, out); return; }
+#endif
+    ck_count(K_I2S_GEMV_SCALAR);
+    for (size_t r = row0; r < row1; r++) out[r - row0] = i2s_row_scalar(w + r * (n / 4), q, n);
+}
+
+void ck_i2s_gemv(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, int32_t *out_sums) {
+    if (row1 > row0) i2s_gemv_rel(w, n, row0, row1, q, out_sums + row0);
+}
+
+void ck_i2s_gemv_f32(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, int32_t qsum,
+                     float s, float beta, float *out) {
+    int32_t buf[256];
+    for (size_t r = row0; r < row1; r += 256) {
+        const size_t e = r + 256 < row1 ? r + 256 : row1;
+        i2s_gemv_rel(w, n, r, e, q, buf);
+        for (size_t i = r; i < e; i++) out[i] = ck_i2s_finish(buf[i - r], qsum, s, beta);
+    }
+}
+
+void ck_i2s_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, size_t ldq, size_t ntok,
+                 int32_t *out_sums, size_t ldo) {
+    if (row1 <= row0 || ntok == 0) return;
+    int32_t *out = out_sums + row0;
+#if CK_X86
+    if (ck_vnni()) { ck_count(K_I2S_GEMM_VNNI); i2s_gemm_vnni(w, n, row0, row1, q, ldq, ntok, out, ldo); return; }
+    if (ck_avx2()) { ck_count(K_I2S_GEMM_AVX2); i2s_gemm_avx2(w, n, row0, row1, q, ldq, ntok, out, ldo); return; }
+#endif
+    ck_count(K_I2S_GEMM_SCALAR);
+    for (size_t r = row0; r < row1; r++)
+        for (size_t t = 0; t < ntok; t++) out[t * ldo + (r - row0)] = i2s_row_scalar(w + r * (n / 4), q + t * ldq, n);
+}

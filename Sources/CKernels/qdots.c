@@ -1,0 +1,174 @@
+/* llama.cpp block-quant dots (Q8_0×Q8_0, Q4_0×Q8_0, Q4_1×Q8_1, Q6_K×Q8_K): integer part per block exact,
+ * float accumulation in the order and precision of ggml-cpu/quants.c's *_generic functions. */
+#include "ck_internal.h"
+#define F16(x) ck_f16_to_f32(x)
+
+static float q8_0_row(const ck_block_q8_0 *x, const ck_block_q8_0 *y, size_t nb) {
+    float sumf = 0;
+    for (size_t ib = 0; ib < nb; ib++) {
+        int sumi = 0;
+        for (int j = 0; j < 32; j++) sumi += x[ib].qs[j] * y[ib].qs[j];
+        sumf += sumi * (F16(x[ib].d) * F16(y[ib].d));
+    }
+    return sumf;
+}
+
+static float q4_0_row(const ck_block_q4_0 *x, const ck_block_q8_0 *y, size_t nb) {
+    float sumf = 0;
+    for (size_t ib = 0; ib < nb; ib++) {
+        int s0 = 0, s1 = 0;
+        for (int j = 0; j < 16; j++) {
+            s0 += ((x[ib].qs[j] & 0x0F) - 8) * y[ib].qs[j];
+            s1 += ((x[ib].qs[j] >> 4) - 8) * y[ib].qs[j + 16];
+        }
+        sumf += (s0 + s1) * F16(x[ib].d) * F16(y[ib].d);
+    }
+    return sumf;
+}
+
+static float q4_1_row(const ck_block_q4_1 *x, const ck_block_q8_1 *y, size_t nb) {
+    float sumf = 0;
+    for (size_t ib = 0; ib < nb; ib++) {
+        int s0 = 0, s1 = 0;
+        for (int j = 0; j < 16; j++) {
+            s0 += (x[ib].qs[j] & 0x0F) * y[ib].qs[j];
+            s1 += (x[ib].qs[j] >> 4) * y[ib].qs[j + 16];
+        }
+        sumf += (F16(x[ib].d) * F16(y[ib].d)) * (s0 + s1) + F16(x[ib].m) * F16(y[ib].s);
+    }
+    return sumf;
+}
+
+static float q6_K_row(const ck_block_q6_K *x, const ck_block_q8_K *y, size_t nb) {
+    int8_t aux8[256];
+    int32_t aux32[8];
+    float sums[8] = {0};
+    for (size_t i = 0; i < nb; i++) {
+        const uint8_t *q4 = x[i].ql, *qh = x[i].qh;
+        const int8_t *q8 = y[i].qs;
+        int8_t *a = aux8;
+        memset(aux32, 0, sizeof aux32);
+        for (int j = 0; j < 256; j += 128) {
+            for (int l = 0; l < 32; l++) {
+                a[l + 0] = (int8_t)((q4[l + 0] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
+                a[l + 32] = (int8_t)((q4[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
+                a[l + 64] = (int8_t)((q4[l + 0] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
+                a[l + 96] = (int8_t)((q4[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
+            }
+            a += 128; q4 += 64; qh += 32;
+        }
+        a = aux8;
+        for (int j = 0; j < 16; j++) {
+            const int scale = x[i].scales[j];
+            for (int l = 0; l < 8; l++) aux32[l] += scale * (int16_t)(q8[l] * a[l]);
+            for (int l = 0; l < 8; l++) aux32[l] += scale * (int16_t)(q8[l + 8] * a[l + 8]);
+            q8 += 16; a += 16;
+        }
+        const float d = F16(x[i].d) * y[i].d;
+        for (int l = 0; l < 8; l++) sums[l] += d * aux32[l];
+    }
+    float sumf = 0;
+    for (int l = 0; l < 8; l++) sumf += sums[l];
+    return sumf;
+}
+
+#if CK_X86
+CK_AVX2 static inline __m256i load_nibbles(const uint8_t *qs) { /* [lo nibbles (16), hi nibbles (16)] */
+    __m128i v = _mm_loadu_si128((const __m128i *)qs);
+    __m256i t = _mm256_inserti128_si256(_mm256_castsi128_si256(v), _mm_srli_epi16(v, 4), 1);
+    return _mm256_and_si256(t, _mm256_set1_epi8(0x0F));
+}
+CK_AVX2 static inline int32_t udot32(__m256i u, const int8_t *s) { /* Σ u·s, u in [0,15] or [0,255]·small */
+    __m256i p = _mm256_maddubs_epi16(u, _mm256_loadu_si256((const __m256i *)s));
+    return ck_hsum_i32_8(_mm256_madd_epi16(p, _mm256_set1_epi16(1)));
+}
+
+CK_AVX2 static float q8_0_row_avx2(const ck_block_q8_0 *x, const ck_block_q8_0 *y, size_t nb) {
+    float sumf = 0;
+    for (size_t ib = 0; ib < nb; ib++) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)x[ib].qs), b = _mm256_loadu_si256((const __m256i *)y[ib].qs);
+        /* exact for any int8 pair: widen to int16 and use madd */
+        __m256i lo = _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm256_castsi256_si128(a)),
+                                       _mm256_cvtepi8_epi16(_mm256_castsi256_si128(b)));
+        __m256i hi = _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm256_extracti128_si256(a, 1)),
+                                       _mm256_cvtepi8_epi16(_mm256_extracti128_si256(b, 1)));
+        int sumi = ck_hsum_i32_8(_mm256_add_epi32(lo, hi));
+        sumf += sumi * (F16(x[ib].d) * F16(y[ib].d));
+    }
+    return sumf;
+}
+
+CK_AVX2 static float q4_0_row_avx2(const ck_block_q4_0 *x, const ck_block_q8_0 *y, size_t nb) {
+    float sumf = 0;
+    const __m256i one = _mm256_set1_epi8(1);
+    for (size_t ib = 0; ib < nb; ib++) {
+        int sn = udot32(load_nibbles(x[ib].qs), y[ib].qs), sy = udot32(one, y[ib].qs);
+        sumf += (sn - 8 * sy) * F16(x[ib].d) * F16(y[ib].d);
+    }
+    return sumf;
+}
+
+CK_AVX2 static float q4_1_row_avx2(const ck_block_q4_1 *x, const ck_block_q8_1 *y, size_t nb) {
+    float sumf = 0;
+    for (size_t ib = 0; ib < nb; ib++) {
+        int sumi = udot32(load_nibbles(x[ib].qs), y[ib].qs);
+        sumf += (F16(x[ib].d) * F16(y[ib].d)) * sumi + F16(x[ib].m) * F16(y[ib].s);
+    }
+    return sumf;
+}
+
+CK_AVX2 static float q6_K_row_avx2(const ck_block_q6_K *x, const ck_block_q8_K *y, size_t nb) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F), m2 = _mm256_set1_epi8(3), off = _mm256_set1_epi8(32);
+    __m256 sums = _mm256_setzero_ps();
+    for (size_t i = 0; i < nb; i++) {
+        __m256i a[8];
+        for (int h = 0; h < 2; h++) {
+            const uint8_t *ql = x[i].ql + 64 * h, *qh = x[i].qh + 32 * h;
+            __m256i la = _mm256_loadu_si256((const __m256i *)ql), lb = _mm256_loadu_si256((const __m256i *)(ql + 32));
+            __m256i hv = _mm256_loadu_si256((const __m256i *)qh);
+#define HB(k) _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hv, k), m2), 4)
+            a[4 * h + 0] = _mm256_sub_epi8(_mm256_or_si256(_mm256_and_si256(la, m4), HB(0)), off);
+            a[4 * h + 1] = _mm256_sub_epi8(_mm256_or_si256(_mm256_and_si256(lb, m4), HB(2)), off);
+            a[4 * h + 2] = _mm256_sub_epi8(_mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(la, 4), m4), HB(4)), off);
+            a[4 * h + 3] = _mm256_sub_epi8(_mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(lb, 4), m4), HB(6)), off);
+#undef HB
+        }
+        __m256i acc = _mm256_setzero_si256();
+        for (int k = 0; k < 8; k++) { /* 32 elements = groups 2k, 2k+1 */
+            __m256i q = _mm256_loadu_si256((const __m256i *)(y[i].qs + 32 * k));
+            __m256i plo = _mm256_mullo_epi16(_mm256_cvtepi8_epi16(_mm256_castsi256_si128(a[k])),
+                                             _mm256_cvtepi8_epi16(_mm256_castsi256_si128(q)));
+            __m256i phi = _mm256_mullo_epi16(_mm256_cvtepi8_epi16(_mm256_extracti128_si256(a[k], 1)),
+                                             _mm256_cvtepi8_epi16(_mm256_extracti128_si256(q, 1)));
+            __m256i g0 = _mm256_add_epi32(_mm256_cvtepi16_epi32(_mm256_castsi256_si128(plo)),
+                                          _mm256_cvtepi16_epi32(_mm256_extracti128_si256(plo, 1)));
+            __m256i g1 = _mm256_add_epi32(_mm256_cvtepi16_epi32(_mm256_castsi256_si128(phi)),
+                                          _mm256_cvtepi16_epi32(_mm256_extracti128_si256(phi, 1)));
+            acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(g0, _mm256_set1_epi32(x[i].scales[2 * k])));
+            acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(g1, _mm256_set1_epi32(x[i].scales[2 * k + 1])));
+        }
+        const float d = F16(x[i].d) * y[i].d;
+        sums = _mm256_add_ps(sums, _mm256_mul_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(acc)));
+    }
+    float s8[8], sumf = 0;
+    _mm256_storeu_ps(s8, sums);
+    for (int l = 0; l < 8; l++) sumf += s8[l];
+    return sumf;
+}
+#define QAVX2(f) if (ck_avx2()) { ck_count(KA); for (size_t r = row0; r < row1; r++) out[r] = f(w + r * nb, y, nb); return; }
+#else
+#define QAVX2(f)
+#endif
+
+#define QGEMV(NAME, WB, YB, QK, ROW, KS, KAV)                                                           \
+    void ck_##NAME##_gemv(const WB *w, size_t n, size_t row0, size_t row1, const YB *y, float *out) {   \
+        const size_t nb = n / QK;                                                                       \
+        enum { KA = KAV };                                                                              \
+        QAVX2(ROW##_avx2)                                                                               \
+        ck_count(KS);                                                                                   \
+        for (size_t r = row0; r < row1; r++) out[r] = ROW(w + r * nb, y, nb);                           \
+    }
+QGEMV(q8_0_q8_0, ck_block_q8_0, ck_block_q8_0, 32, q8_0_row, K_Q8_0_SCALAR, K_Q8_0_AVX2)
+QGEMV(q4_0_q8_0, ck_block_q4_0, ck_block_q8_0, 32, q4_0_row, K_Q4_0_SCALAR, K_Q4_0_AVX2)
+QGEMV(q4_1_q8_1, ck_block_q4_1, ck_block_q8_1, 32, q4_1_row, K_Q4_1_SCALAR, K_Q4_1_AVX2)
+QGEMV(q6_K_q8_K, ck_block_q6_K, ck_block_q8_K, 256, q6_K_row, K_Q6_K_SCALAR, K_Q6_K_AVX2)

@@ -1,0 +1,221 @@
+/* TQ2_0 / TQ1_0 (llama.cpp ternary, 256-weight blocks) × per-token int8 and × Q8_K. */
+#include "ck_internal.h"
+
+/* ---- scalar decoding (codes 0..2, value = code − 1) */
+static void tq2_codes(const ck_block_tq2_0 *x, uint8_t c[256]) {
+    for (int j = 0; j < 64; j += 32)
+        for (int l = 0; l < 4; l++)
+            for (int k = 0; k < 32; k++) c[j * 4 + l * 32 + k] = (x->qs[j + k] >> (l * 2)) & 3;
+}
+
+static inline uint8_t trit(uint8_t q, int l) {
+    static const uint8_t pow3[5] = {1, 3, 9, 27, 81};
+    uint8_t v = (uint8_t)(q * pow3[l]);
+    return (uint8_t)(((uint16_t)v * 3) >> 8);
+}
+
+static void tq1_codes(const ck_block_tq1_0 *x, uint8_t c[256]) {
+    for (int l = 0; l < 5; l++)
+        for (int m = 0; m < 32; m++) c[l * 32 + m] = trit(x->qs[m], l);
+    for (int l = 0; l < 5; l++)
+        for (int m = 0; m < 16; m++) c[160 + l * 16 + m] = trit(x->qs[32 + m], l);
+    for (int l = 0; l < 4; l++)
+        for (int j = 0; j < 4; j++) c[240 + l * 4 + j] = trit(x->qh[j], l);
+}
+
+/* S = Σ (c − 1)·q over one block. */
+static inline int32_t block_dot(const uint8_t c[256], const int8_t *q) {
+    int32_t s = 0;
+    for (int i = 0; i < 256; i++) s += ((int)c[i] - 1) * q[i];
+    return s;
+}
+
+#if CK_X86
+/* Σ c·q for 8 code vectors (32 codes each) against q[0..256): int32 lanes. */
+CK_AVX2 static inline __m256i dot8(const __m256i c[8], const int8_t *q) {
+    __m256i s = _mm256_setzero_si256();
+    for (int k = 0; k < 8; k += 2) {
+        __m256i p = _mm256_add_epi16(
+            _mm256_maddubs_epi16(c[k], _mm256_loadu_si256((const __m256i *)(q + 32 * k))),
+            _mm256_maddubs_epi16(c[k + 1], _mm256_loadu_si256((const __m256i *)(q + 32 * k + 32))));
+        s = _mm256_add_epi32(s, _mm256_madd_epi16(p, _mm256_set1_epi16(1)));
+    }
+    return s;
+}
+
+/* Σ q over 256 int8. */
+CK_AVX2 static inline __m256i qsum256(const int8_t *q) {
+    const __m256i one8 = _mm256_set1_epi8(1);
+    __m256i s = _mm256_setzero_si256();
+    for (int k = 0; k < 8; k++)
+        s = _mm256_add_epi16(s, _mm256_maddubs_epi16(one8, _mm256_loadu_si256((const __m256i *)(q + 32 * k))));
+    return _mm256_madd_epi16(s, _mm256_set1_epi16(1));
+}
+
+CK_AVX2 static inline void tq2_decode_avx2(const ck_block_tq2_0 *x, __m256i c[8]) {
+    const __m256i m3 = _mm256_set1_epi8(3);
+    for (int g = 0; g < 2; g++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * g));
+        c[4 * g + 0] = _mm256_and_si256(v, m3);
+        c[4 * g + 1] = _mm256_and_si256(_mm256_srli_epi16(v, 2), m3);
+        c[4 * g + 2] = _mm256_and_si256(_mm256_srli_epi16(v, 4), m3);
+        c[4 * g + 3] = _mm256_and_si256(_mm256_srli_epi16(v, 6), m3);
+    }
+}
+
+/* trit of a byte y: (y·3) >> 8 = [y >= 86] + [y >= 171]. */
+CK_AVX2 static inline __m256i trit256(__m256i y) {
+    __m256i a = _mm256_cmpeq_epi8(_mm256_max_epu8(y, _mm256_set1_epi8(86)), y);
+    __m256i b = _mm256_cmpeq_epi8(_mm256_max_epu8(y, _mm256_set1_epi8((char)171)), y);
+    return _mm256_sub_epi8(_mm256_setzero_si256(), _mm256_add_epi8(a, b));
+}
+CK_AVX2 static inline __m256i x3(__m256i y) { return _mm256_add_epi8(y, _mm256_add_epi8(y, y)); }
+
+CK_AVX2 static inline void tq1_decode_avx2(const ck_block_tq1_0 *x, __m256i c[8]) {
+    __m256i y = _mm256_loadu_si256((const __m256i *)x->qs);
+    for (int l = 0; l < 5; l++) { c[l] = trit256(y); y = x3(y); }
+    /* qs[32..48) in both halves, tripled once more in the high half: trits (0,1), (2,3), (4, -) */
+    __m128i h = _mm_loadu_si128((const __m128i *)(x->qs + 32));
+    __m256i z = _mm256_inserti128_si256(_mm256_castsi128_si256(h), h, 1);
+    z = _mm256_blend_epi32(z, x3(z), 0xf0);
+    c[5] = trit256(z);
+    z = x3(x3(z));
+    c[6] = trit256(z);
+    z = x3(x3(z));                                   /* low half: qs·81, high half: qs·243 (unused) */
+    uint32_t qh;
+    memcpy(&qh, x->qh, 4);
+    __m128i b = _mm_set1_epi32((int)qh);             /* bytes qh0..qh3 four times */
+    __m128i b1 = _mm_add_epi8(b, _mm_add_epi8(b, b)), b2 = _mm_add_epi8(b1, _mm_add_epi8(b1, b1));
+    __m128i b3 = _mm_add_epi8(b2, _mm_add_epi8(b2, b2));
+    __m128i qhv = _mm_blend_epi32(_mm_blend_epi32(b, b1, 0x2), _mm_blend_epi32(b2, b3, 0x8), 0xc);
+    c[7] = trit256(_mm256_inserti128_si256(z, qhv, 1));
+}
+#endif
+
+/* ------------------------------------------------------------ per-token int8 */
+static int32_t qsum_scalar(const int8_t *q, size_t n) { int32_t s = 0; for (size_t i = 0; i < n; i++) s += q[i]; return s; }
+
+#define TQ_I8_GEMV(NAME, BLOCK, CODES, DECODE, KS, KA)                                                        \
+    void ck_##NAME##_i8_gemv(const BLOCK *w, size_t n, size_t row0, size_t row1, const int8_t *q,             \
+                             int32_t *out) {                                                                  \
+        const size_t nb = n / CK_QK_K;                                                                        \
+        if (TQ_AVX2_OK) { ck_count(KA); NAME##_i8_rows_avx2(w, nb, row0, row1, q, out); return; }            \
+        ck_count(KS);                                                                                         \
+        uint8_t c[256];                                                                                       \
+        for (size_t r = row0; r < row1; r++) {                                                                \
+            int32_t s = 0;                                                                                    \
+            for (size_t b = 0; b < nb; b++) { CODES(&w[r * nb + b], c); s += block_dot(c, q + b * 256); }    \
+            out[r] = s;                                                                                       \
+        }                                                                                                     \
+    }                                                                                                         \
+    void ck_##NAME##_i8_gemv_f32(const BLOCK *w, size_t n, size_t row0, size_t row1, const int8_t *q,         \
+                                 float s, float *out) {                                                       \
+        const size_t nb = n / CK_QK_K;                                                                        \
+        if (TQ_AVX2_OK) { ck_count(KA); NAME##_i8f_rows_avx2(w, nb, row0, row1, q, s, out); return; }        \
+        ck_count(KS);                                                                                         \
+        uint8_t c[256];                                                                                       \
+        for (size_t r = row0; r < row1; r++) {                                                                \
+            float acc = 0.0f;                                                                                 \
+            for (size_t b = 0; b < nb; b++) {                                                                 \
+                CODES(&w[r * nb + b], c);                                                                     \
+                acc += ck_f16_to_f32(w[r * nb + b].d) * (float)block_dot(c, q + b * 256);                     \
+            }                                                                                                 \
+            out[r] = acc / s;                                                                                 \
+        }                                                                                                     \
+    }                                                                                                         \
+    void ck_##NAME##_q8K_gemv(const BLOCK *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *y,     \
+                              float *out) {                                                                   \
+        const size_t nb = n / CK_QK_K;                                                                        \
+        if (TQ_AVX2_OK) { ck_count(KA##_Q8K); NAME##_q8K_rows_avx2(w, nb, row0, row1, y, out); return; }     \
+        ck_count(KS##_Q8K);                                                                                   \
+        uint8_t c[256];                                                                                       \
+        for (size_t r = row0; r < row1; r++) {                                                                \
+            float sumf = 0.0f;                                                                                \
+            for (size_t b = 0; b < nb; b++) {                                                                 \
+                CODES(&w[r * nb + b], c);                                                                     \
+                sumf += (float)block_dot(c, y[b].qs) * (y[b].d * ck_f16_to_f32(w[r * nb + b].d));            \
+            }                                                                                                 \
+            out[r] = sumf;                                                                                    \
+        }                                                                                                     \
+    }                                                                                                         \
+    int ck_##NAME##_uniform_scale(const BLOCK *w, size_t n, size_t nrows, float *d) {                         \
+        const size_t nb = n / CK_QK_K;                                                                        \
+        uint8_t c[256];                                                                                       \
+        int have = 0;                                                                                         \
+        uint16_t common = 0;                                                                                  \
+        for (size_t i = 0; i < nb * nrows; i++) {                                                             \
+            CODES(&w[i], c);                                                                                  \
+            int nonzero = 0;                                                                                  \
+            for (int k = 0; k < 256; k++) nonzero |= c[k] != 1;                                              \
+            if (!nonzero) continue;                                                                           \
+            if (!have) { have = 1; common = w[i].d; }                                                         \
+            else if (w[i].d != common) return 0;                                                              \
+        }                                                                                                     \
+        *d = have ? ck_f16_to_f32(common) : 0.0f;                                                             \
+        return 1;                                                                                             \
+    }
+
+#if CK_X86
+#define TQ_AVX2_OK ck_avx2()
+#define TQ_AVX2_ROWS(NAME, BLOCK, DECODE)                                                                     \
+    CK_AVX2 static void NAME##_i8_rows_avx2(const BLOCK *w, size_t nb, size_t row0, size_t row1,              \
+                                            const int8_t *q, int32_t *out) {                                  \
+        int32_t qs = qsum_scalar(q, nb * 256);                                                                \
+        for (size_t r = row0; r < row1; r++) {                                                                \
+            __m256i acc = _mm256_setzero_si256(), c[8];                                                       \
+            for (size_t b = 0; b < nb; b++) {                                                                 \
+                DECODE(&w[r * nb + b], c);                                                                    \
+                acc = _mm256_add_epi32(acc, dot8(c, q + b * 256));                                            \
+            }                                                                                                 \
+            out[r] = ck_hsum_i32_8(acc) - qs;                                                                 \
+        }                                                                                                     \
+    }                                                                                                         \
+    CK_AVX2 static void NAME##_i8f_rows_avx2(const BLOCK *w, size_t nb, size_t row0, size_t row1,             \
+                                             const int8_t *q, float s, float *out) {                          \
+        for (size_t r = row0; r < row1; r++) {                                                                \
+            float acc = 0.0f;                                                                                 \
+            __m256i c[8];                                                                                     \
+            for (size_t b = 0; b < nb; b++) {                                                                 \
+                DECODE(&w[r * nb + b], c);                                                                    \
+                int32_t sb = ck_hsum_i32_8(_mm256_sub_epi32(dot8(c, q + b * 256), qsum256(q + b * 256)));      \
+                acc += ck_f16_to_f32(w[r * nb + b].d) * (float)sb;                                            \
+            }                                                                                                 \
+            out[r] = acc / s;                                                                                 \
+        }                                                                                                     \
+    }                                                                                                         \
+    CK_AVX2 static void NAME##_q8K_rows_avx2(const BLOCK *w, size_t nb, size_t row0, size_t row1,             \
+                                             const ck_block_q8_K *y, float *out) {                            \
+        for (size_t r = row0; r < row1; r++) {                                                                \
+            float sumf = 0.0f;                                                                                \
+            __m256i c[8];                                                                                     \
+            for (size_t b = 0; b < nb; b++) {                                                                 \
+                DECODE(&w[r * nb + b], c);                                                                    \
+                __m256i bs = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[b].bsums),               \
+                                               _mm256_set1_epi16(1));                                         \
+                int32_t sb = ck_hsum_i32_8(_mm256_sub_epi32(dot8(c, y[b].qs), bs));                           \
+                sumf += (float)sb * (y[b].d * ck_f16_to_f32(w[r * nb + b].d));                                \
+            }                                                                                                 \
+            out[r] = sumf;                                                                                    \
+        }                                                                                                     \
+    }
+TQ_AVX2_ROWS(tq2_0, ck_block_tq2_0, tq2_decode_avx2)
+TQ_AVX2_ROWS(tq1_0, ck_block_tq1_0, tq1_decode_avx2)
+#else
+#define TQ_AVX2_OK 0
+#define TQ_STUBS(NAME, BLOCK)                                                                                 \
+    static void NAME##_i8_rows_avx2(const BLOCK *w, size_t nb, size_t a, size_t b, const int8_t *q,           \
+                                    int32_t *o) { (void)w; (void)nb; (void)a; (void)b; (void)q; (void)o; }    \
+    static void NAME##_i8f_rows_avx2(const BLOCK *w, size_t nb, size_t a, size_t b, const int8_t *q, float s, \
+                                     float *o) { (void)w; (void)nb; (void)a; (void)b; (void)q; (void)s; (void)o; } \
+    static void NAME##_q8K_rows_avx2(const BLOCK *w, size_t nb, size_t a, size_t b, const ck_block_q8_K *y,   \
+                                     float *o) { (void)w; (void)nb; (void)a; (void)b; (void)y; (void)o; }
+TQ_STUBS(tq2_0, ck_block_tq2_0)
+TQ_STUBS(tq1_0, ck_block_tq1_0)
+#endif
+
+#define K_TQ2_I8_SCALAR_Q8K K_TQ2_Q8K_SCALAR
+#define K_TQ2_I8_AVX2_Q8K K_TQ2_Q8K_AVX2
+#define K_TQ1_I8_SCALAR_Q8K K_TQ1_Q8K_SCALAR
+#define K_TQ1_I8_AVX2_Q8K K_TQ1_Q8K_AVX2
+TQ_I8_GEMV(tq2_0, ck_block_tq2_0, tq2_codes, tq2_decode_avx2, K_TQ2_I8_SCALAR, K_TQ2_I8_AVX2)
+TQ_I8_GEMV(tq1_0, ck_block_tq1_0, tq1_codes, tq1_decode_avx2, K_TQ1_I8_SCALAR, K_TQ1_I8_AVX2)

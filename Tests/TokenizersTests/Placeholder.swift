@@ -1,3 +1,0 @@
-import Testing
-@testable import Tokenizers
-@Test func moduleLoads() { #expect(TokenizersModule.name == "Tokenizers") }
