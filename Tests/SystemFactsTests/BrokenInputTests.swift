@@ -141,6 +141,17 @@ import Glibc
         #expect(r.fact("load.loadavg1")?.status == .error("/proc/loadavg: permission denied"))
     }
 
+    @Test func fileThatCannotBeOpened() throws {
+        // A symlink loop fails open() for every user, root included (ELOOP).
+        let s = try Scratch("tuned-desktop")
+        let before = try s.tree()
+        try FileManager.default.removeItem(at: s.url("/proc/loadavg"))
+        try FileManager.default.createSymbolicLink(atPath: s.url("/proc/loadavg").path, withDestinationPath: "loadavg")
+        let r = try s.collect()
+        #expect(r.fact("load.loadavg1")?.status == .error("/proc/loadavg: Too many levels of symbolic links"))
+        Self.expectOnlyChanged(before, try s.tree(), ["load": ["loadavg1", "loadavg5", "loadavg15"]])
+    }
+
     @Test func hungCollectorIsCutOffAtItsDeadline() {
         // The live load collector sleeps for its sampling window; with a deadline shorter than that window it is
         // reported as timed out while the other families are collected normally.
