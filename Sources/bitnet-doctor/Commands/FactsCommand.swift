@@ -50,12 +50,16 @@ struct FactsCommand: AsyncParsableCommand {
             }
         }
         let options = FactsOptions(root: SystemRoot(root ?? "/"), environment: env, only: families, safeMode: safeMode)
+        try await Self.emit(options, json: format == .json)
+    }
+
+    /// Collects and writes the facts to stdout (also for `inspect --system`).
+    static func emit(_ options: FactsOptions, json: Bool) async throws {
         let report = await SystemFacts.collect(options)
-        switch format {
-        case .json:
+        if json {
             FileHandle.standardOutput.write(try report.jsonData())
             FileHandle.standardOutput.write(Data("\n".utf8))
-        case .text:
+        } else {
             let color = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             FileHandle.standardOutput.write(Data(FactsTextRenderer.render(report, color: color).utf8))
         }
