@@ -25,7 +25,11 @@ public enum Derived {
             if let roofline, cpuBackend { d["expected_tokens_per_second"] = .number(roofline * entry.efficiency) }
         }
         if let roofline, let tps, cpuBackend { d["efficiency"] = .number(tps / roofline) }
-        if let p = speeds.point(engine: engine, format: format) {
+        if let bpt, bpt > 0 { d["bytes_per_token_mb"] = .number((bpt / 1e6 * 10).rounded() / 10) }
+        if let a = e.resolve("facts.memory.available_bytes")?.doubleValue { d["memory_available_gib"] = .number(gib(a)) }
+        if let t = e.resolve("facts.memory.total_bytes")?.doubleValue { d["memory_total_gib"] = .number(gib(t)) }
+        let threads = e.resolve("receipt.threads")?.doubleValue.map { Int($0) }
+        if let p = speeds.point(engine: engine, format: format, threads: threads) {
             d["reference_tokens_per_second"] = .number(p.tokensPerSecond)
             d["reference_hardware"] = .string(p.hardware)
         }
@@ -37,6 +41,8 @@ public enum Derived {
         }
         return .object(d)
     }
+
+    static func gib(_ b: Double) -> Double { (b / 1073741824 * 10).rounded() / 10 }
 
     /// Standard deviation over mean of the decode speed, from the receipt's stddev or its samples.
     static func relativeSpread(_ e: Evidence) -> Double? {

@@ -41,9 +41,12 @@ public struct ReferenceSpeeds: Sendable {
         return best?.1
     }
 
-    public func point(engine: String?, format: String?) -> Point? {
-        points.first { $0.engine.caseInsensitiveCompare(engine ?? "") == .orderedSame
+    /// The published point for engine/format, preferring the one measured with the closest thread count.
+    public func point(engine: String?, format: String?, threads: Int? = nil) -> Point? {
+        let matching = points.filter { $0.engine.caseInsensitiveCompare(engine ?? "") == .orderedSame
             && $0.format.caseInsensitiveCompare(format ?? "") == .orderedSame }
+        guard let threads else { return matching.first }
+        return matching.min { abs(($0.threads ?? threads) - threads) < abs(($1.threads ?? threads) - threads) }
     }
 }
 

@@ -18,7 +18,7 @@ extension JSONValue {
         case .string(let s): return s
         case .array(let a): return a.isEmpty ? "(none)" : a.map(\.display).joined(separator: ", ")
         case .object(let o):
-            if let n = o["name"]?.stringValue { return n }
+            for key in ["name", "device", "model"] { if let n = o[key]?.stringValue { return n } }
             return o.keys.sorted().map { "\($0)=\(o[$0]!.display)" }.joined(separator: ", ")
         }
     }

@@ -105,7 +105,8 @@ public struct FactRegistry: Sendable {
             ("expected_tokens_per_second", .number), ("efficiency", .number), ("format_fast_path", .bool),
             ("reference_tokens_per_second", .number), ("reference_hardware", .string),
             ("relative_spread", .number), ("generation_seconds", .number), ("receipt_issues", .array),
-            ("engine_format", .string)])
+            ("engine_format", .string), ("bytes_per_token_mb", .number),
+            ("memory_available_gib", .number), ("memory_total_gib", .number)])
         return t
     }()
 }
