@@ -298,7 +298,10 @@ enum BuiltinRules {
       "impact": 3,
       "title": "Slower than this machine allows",
       "symptom": "Measured tok/s is under half of what the memory bandwidth and this engine/format should give.",
-      "when": {"op": "lt", "path": "receipt.tokens_per_second", "value": {"mul": [{"path": "derived.expected_tokens_per_second"}, 0.5]}},
+      "when": {"all": [
+        {"op": "gt", "path": "receipt.tokens_per_second", "value": 0},
+        {"op": "lt", "path": "receipt.tokens_per_second", "value": {"mul": [{"path": "derived.expected_tokens_per_second"}, 0.5]}}
+      ]},
       "message": "Decode ran at {{receipt.tokens_per_second}} tok/s. With {{derived.bandwidth_gbps}} GB/s and {{derived.bytes_per_token_mb}} MB per token the roofline is {{derived.roofline_tokens_per_second}} tok/s; {{derived.engine_format}} should reach {{derived.expected_efficiency}} of it, about {{derived.expected_tokens_per_second}} tok/s.",
       "fixes": [
         {"explanation": "Fix the other findings first (threads, governor, load, build); then compare with a reference engine on the same file.", "commands": ["bitnet-doctor check -v", "llama-bench -m model.gguf -t $(nproc) -n 128 -o json"]}
