@@ -11,6 +11,9 @@ public struct CheckInputs: Sendable {
     public var rawReceipts: [(name: String, data: Data)] = []
     public var run: JSONValue?
     public var environment: [String: String] = [:]
+    /// True when `facts` already reflect `environment` (collected by SystemFacts); otherwise the environment is
+    /// overlaid onto the facts (`EnvFile.overlay`).
+    public var environmentInFacts = false
     /// The machine root the facts came from (for bundle snapshots).
     public var root: URL?
     public var notes: [String] = []
@@ -28,7 +31,7 @@ public struct CheckInputs: Sendable {
 
     /// One evidence document per receipt (or one without a receipt).
     public func evidence(speeds: ReferenceSpeeds) -> [(label: String?, evidence: Evidence)] {
-        let facts = environment.isEmpty ? self.facts : EnvFile.overlay(environment, onto: self.facts)
+        let facts = environment.isEmpty || environmentInFacts ? self.facts : EnvFile.overlay(environment, onto: self.facts)
         if receipts.isEmpty {
             return [(nil, Evidence.assemble(facts: facts, model: model, receipt: nil, run: run, speeds: speeds))]
         }

@@ -3,7 +3,9 @@ import Foundation
 /// A test scenario directory (fixtures/scenarios/<name>/, docs/rules.md):
 /// `scenario.json` {description, base, facts, model, run, receipts:[{file, patch}]}, an optional `env` file,
 /// optional `receipt*.json[l]` files, and `expected.json` {findings: [ids of warnings and errors], info?: [ids]}.
-/// `base` names a directory under `_bases/` whose facts.json / model.json / run.json / env are merged under.
+/// `base` names a directory under `_bases/` whose facts.json / model.json / run.json / env are merged under;
+/// `machine` names a machine fixture (fixtures/machines/<name>) whose facts SystemFacts collects from its root and
+/// env file (then `facts` overrides are merged over them and the scenario's `env` is not used).
 public struct Scenario: Sendable {
     public var name: String
     public var description: String
@@ -32,7 +34,16 @@ public struct Scenario: Sendable {
             run = try json(b.appendingPathComponent("run.json"))
             if let t = try? String(contentsOf: b.appendingPathComponent("env"), encoding: .utf8) { env = EnvFile.parse(t) }
         }
-        if let f = spec["facts"] { facts = facts.merged(with: f) }
+        var fromMachine = false
+        if let machine = spec["machine"]?.stringValue {
+            let m = dir.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("machines/\(machine)")
+            guard FileManager.default.fileExists(atPath: m.path) else { throw LoadError(description: "\(dir.path): unknown machine '\(machine)'") }
+            let collected = try FactsBridge.collect(fixture: m)
+            facts = collected.facts
+            env = collected.environment
+            fromMachine = true
+        }
+        if let f = spec["facts"] { facts = facts.merged(with: Evidence.wrapFacts(f)) }
         if let m = spec["model"] { model = (model ?? [:]).merged(with: m) }
         if let r = spec["run"] { run = (run ?? [:]).merged(with: r) }
         if let t = try? String(contentsOf: dir.appendingPathComponent("env"), encoding: .utf8) {
@@ -43,6 +54,8 @@ public struct Scenario: Sendable {
         inputs.model = model
         inputs.run = run
         inputs.environment = env
+        inputs.environmentInFacts = fromMachine
+        if fromMachine { inputs.root = dir.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("machines/\(spec["machine"]!.stringValue!)/root") }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
         for n in names.sorted() where n.hasPrefix("receipt") && (n.hasSuffix(".json") || n.hasSuffix(".jsonl")) {
             try inputs.addReceipts([dir.appendingPathComponent(n)])

@@ -38,6 +38,7 @@ enum BuiltinRules {
         {"op": "eq", "path": "receipt.build", "value": "debug"},
         {"all": [
           {"op": "matches", "path": "receipt.engine", "value": "^bitnet-doctor"},
+          {"not": {"op": "exists", "path": "receipt.build"}},
           {"op": "eq", "path": "facts.software.doctor_build", "value": "debug"}
         ]}
       ]},
@@ -149,10 +150,7 @@ enum BuiltinRules {
       "symptom": "A GPU build cannot find CUDA: libcuda does not load, nvidia-smi fails, or nvcc is missing.",
       "when": {"all": [
         {"some": {"path": "facts.pci.gpus", "where": {"op": "matches", "path": "@.vendor", "value": "(?i)nvidia"}}},
-        {"any": [
-          {"not": {"op": "exists", "path": "facts.nvidia.libcuda"}},
-          {"op": "exists", "path": "facts.nvidia.failed_step"}
-        ]}
+        {"op": "in", "path": "facts.nvidia.failed_step", "value": ["kernel_driver", "device_nodes", "libcuda", "nvidia_smi"]}
       ]},
       "message": "An NVIDIA GPU is installed but CUDA is not usable (failed at: {{facts.nvidia.failed_step}}; driver {{facts.nvidia.driver_version}}; nvcc {{facts.nvidia.nvcc_version}}).",
       "fixes": [

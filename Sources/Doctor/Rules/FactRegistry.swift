@@ -54,12 +54,13 @@ public struct FactRegistry: Sendable {
         add("facts.cpu.", [("vendor", .string), ("model_name", .string), ("architecture", .string),
             ("flags", .array), ("cpuid_flags", .array), ("hidden_flags", .array), ("sockets", .number),
             ("physical_cores", .number), ("logical_cpus", .number), ("online_cpus", .number),
-            ("hypervisor", .string), ("container", .string)])
+            ("hypervisor", .string), ("container", .string), ("microarchitecture", .string), ("simd", .any),
+            ("offline_cpus", .any)])
         add("facts.cores.", [("online", .number), ("affinity", .number), ("cgroup_quota_cpus", .number),
-            ("usable", .number), ("thread_env", .object), ("thread_env.*", .any)])
+            ("usable", .number), ("thread_env", .object), ("thread_env.*", .any), ("cgroup_cpuset", .any)])
         add("facts.frequency.", [("driver", .string), ("governor", .string), ("governors", .object),
             ("governors.*", .string), ("available_governors", .array), ("min_khz", .number),
-            ("max_khz", .number), ("cur_khz", .number), ("boost", .bool), ("epp", .string)])
+            ("max_khz", .number), ("hw_max_khz", .number), ("cur_khz", .number), ("boost", .bool), ("epp", .string)])
         add("facts.thermal.", [("core_throttle_count", .number), ("package_throttle_count", .number),
             ("zones", .array), ("sensors", .array), ("sensors[].chip", .string), ("sensors[].label", .string),
             ("sensors[].temp_c", .number), ("sensors[].max_c", .number), ("sensors[].crit_c", .number),
@@ -67,7 +68,8 @@ public struct FactRegistry: Sendable {
         add("facts.pci.", [("devices", .array), ("gpus", .array), ("gpus[].slot", .string),
             ("gpus[].vendor_id", .any), ("gpus[].device_id", .any), ("gpus[].vendor", .string),
             ("gpus[].device", .string), ("gpus[].driver", .string)])
-        add("facts.nvidia.", [("driver_version", .string), ("device_nodes", .array), ("pci_gpus", .any),
+        add("facts.nvidia.", [("driver_version", .string), ("device_nodes", .array), ("pci_gpus", .array), ("ladder", .array), ("ladder[].step", .string),
+            ("ladder[].status", .string), ("ladder[].detail", .string), ("wsl", .any),
             ("libcuda", .object), ("libcuda.driver_version", .any), ("libcuda.devices", .array),
             ("libcuda.devices[].name", .string), ("libcuda.devices[].memory_bytes", .number),
             ("libcuda.devices[].compute_capability", .any), ("smi", .object), ("smi.gpus", .array),
@@ -75,8 +77,9 @@ public struct FactRegistry: Sendable {
             ("smi.gpus[].memory_total_mib", .number), ("smi.gpus[].utilization_pct", .number),
             ("nvcc_version", .string), ("failed_step", .string), ("cuda_env", .object), ("cuda_env.*", .any)])
         add("facts.memory.", [("total_bytes", .number), ("available_bytes", .number),
-            ("swap_used_bytes", .number), ("thp", .string), ("cgroup_max_bytes", .number)])
-        add("facts.load.", [("loadavg1", .number), ("busy_fraction", .number), ("top_processes", .array),
+            ("swap_used_bytes", .number), ("swap_total_bytes", .number), ("thp", .string),
+            ("hugepages_total", .number), ("cgroup_max_bytes", .number)])
+        add("facts.load.", [("loadavg1", .number), ("loadavg5", .number), ("loadavg15", .number), ("busy_fraction", .number), ("top_processes", .array),
             ("top_processes[].name", .string), ("top_processes[].pid", .number),
             ("top_processes[].cpu_fraction", .number)])
         add("facts.software.", [("os", .string), ("kernel", .string), ("libc", .string), ("rustc", .string),
