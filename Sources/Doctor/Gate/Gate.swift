@@ -35,6 +35,13 @@ public struct GateResult: Sendable {
     public var tokensPerSecond: [String: Double] = [:]
     public var efficiency: [String: Double] = [:]
     public var regressionPercent: [String: Double] = [:]
+
+    public init(exitCode: Int32, checks: [GateCheck], configErrors: [String], diagnosis: Diagnosis? = nil) {
+        self.exitCode = exitCode
+        self.checks = checks
+        self.configErrors = configErrors
+        self.diagnosis = diagnosis
+    }
 }
 
 /// The CI health gate. Exit code: 2 when the configuration is wrong; otherwise 3 when any measurement is

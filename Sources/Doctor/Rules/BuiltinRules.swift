@@ -92,7 +92,7 @@ enum BuiltinRules {
       ]},
       "message": "The run used scalar kernels ({{receipt.kernels}}; SIMD: {{receipt.simd}}) although this CPU ({{facts.cpu.model_name}}) has SIMD instructions.",
       "fixes": [
-        {"explanation": "Use an engine and format with a vectorised kernel for this CPU (bitnet.cpp or bitnet-doctor for I2_S, llama.cpp for TQ1_0/TQ2_0).", "commands": ["bitnet-doctor run --model {{model.path}}"], "docs": "https://github.com/microsoft/BitNet"},
+        {"explanation": "Use an engine and format with a vectorised kernel for this CPU (bitnet.cpp or bitnet-doctor for I2_S, llama.cpp for TQ1_0/TQ2_0).", "commands": ["bitnet-doctor check --model model.gguf"], "docs": "https://github.com/microsoft/BitNet"},
         {"explanation": "If the engine chose the scalar path at run time, check which CPU features it detected.", "commands": ["cargo run -p xtask -- preflight", "grep -o -w -E 'avx2|avx512f|fma|asimd' /proc/cpuinfo | sort -u"]}
       ],
       "evidence": ["receipt.kernels", "receipt.simd", "facts.cpu.flags"]
@@ -500,7 +500,7 @@ enum BuiltinRules {
       ]},
       "message": "The CPU throttled during the run ({{run.throttle_delta}} throttle events; hottest sensor {{facts.thermal.max_temp_c}} °C). Measurements taken now are not reliable.",
       "fixes": [
-        {"explanation": "Check temperatures and cooling, let the machine cool down, and rerun.", "commands": ["sensors", "grep . /sys/devices/system/cpu/cpu*/thermal_throttle/*_throttle_count"], "docs": "https://www.kernel.org/doc/html/latest/arch/x86/x86_64/machinecheck.html"}
+        {"explanation": "Check temperatures and cooling, let the machine cool down, and rerun.", "commands": ["sensors", "grep . /sys/devices/system/cpu/cpu*/thermal_throttle/*_throttle_count"], "docs": "https://www.kernel.org/doc/html/latest/driver-api/thermal/intel_powerclamp.html"}
       ],
       "evidence": ["run.throttle_delta", "facts.thermal.core_throttle_count", "facts.thermal.max_temp_c", "facts.thermal.hot"]
     },
