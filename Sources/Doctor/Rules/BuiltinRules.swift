@@ -82,7 +82,7 @@ enum BuiltinRules {
       "when": {"all": [
         {"any": [
           {"op": "in", "path": "receipt.simd", "value": ["scalar", "none", "generic", "portable"]},
-          {"op": "matches", "path": "receipt.kernels", "value": "(?i)(scalar|generic|fallback|_ref$)"}
+          {"op": "matches", "path": "receipt.kernels", "value": "(?i)(scalar|generic|fallback|_ref$|_swift$)"}
         ]},
         {"any": [
           {"op": "contains", "path": "facts.cpu.flags", "value": "avx2"},
