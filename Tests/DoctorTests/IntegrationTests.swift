@@ -1,0 +1,72 @@
+import Foundation
+import SystemFacts
+import Testing
+@testable import Doctor
+
+@Suite struct IntegrationTests {
+    /// The bridge's `facts` tree equals the `families` of SystemFacts' own JSON encoding (read with Foundation),
+    /// so the rules see exactly the contract's tree.
+    @Test(arguments: ["tuned-desktop", "laptop-throttling", "container-1cpu", "gpu-driver-missing", "nvidia-gpu-host"])
+    func factsBridgeMatchesSystemFactsJSON(_ machine: String) throws {
+        let dir = Fixtures.repo.appendingPathComponent("fixtures/machines/\(machine)")
+        let report = SystemFacts.collectBlocking(try FactsOptions.fixture(dir.path))
+        let encoded = try #require(Fixtures.foundationJSON(report.jsonData()) as? [String: Any])
+        let families = try #require(encoded["families"] as? NSDictionary)
+        #expect(firstDifference(foundationValue(FactsBridge.families(report)), families, "$") == nil)
+        #expect(families.count == 10)
+    }
+
+    @Test func envFileParsing() {
+        let env = EnvFile.parse("""
+        # comment
+        export RAYON_NUM_THREADS=1
+        OMP_NUM_THREADS = "4"
+        QUOTED='a b'
+        not a line
+        1BAD=x
+        EMPTY=
+        """)
+        #expect(env == ["RAYON_NUM_THREADS": "1", "OMP_NUM_THREADS": "4", "QUOTED": "a b", "EMPTY": ""])
+    }
+
+    @Test func environmentOverlayRedactsSecretsByName() {
+        let fams = EnvFile.overlay(["HF_TOKEN": "hf_abcdefghijklmnopqrstuvwxyz", "RAYON_NUM_THREADS": "2", "RUSTFLAGS": "-C target-cpu=native"], onto: [:])
+        let ev = Evidence.assemble(facts: fams, model: nil, receipt: nil, run: nil)
+        #expect(ev.resolve("facts.environment.variables.HF_TOKEN") == "[REDACTED]")
+        #expect(ev.resolve("facts.environment.redacted") == ["HF_TOKEN"])
+        #expect(ev.resolve("facts.cores.thread_env.RAYON_NUM_THREADS") == "2")
+        #expect(ev.resolve("facts.software.rustflags") == "-C target-cpu=native")
+    }
+
+    @Test func checkWithoutReceiptOrRunStillDiagnosesTheMachine() throws {
+        let (facts, env) = try FactsBridge.collect(fixture: Fixtures.repo.appendingPathComponent("fixtures/machines/laptop-throttling"))
+        var inputs = CheckInputs()
+        inputs.facts = facts
+        inputs.environment = env
+        inputs.environmentInFacts = true
+        let d = inputs.diagnose(rules: Fixtures.rules)
+        #expect(Set(d.findings.filter { $0.severity >= .warning }.map(\.ruleId)) == ["governor-powersave", "thermal-throttle", "background-load"])
+        #expect(d.findings.allSatisfy { $0.receipt == nil })
+    }
+}
+
+/// The first path where two Foundation trees differ (numbers compared by value).
+func firstDifference(_ a: Any, _ b: Any, _ path: String) -> String? {
+    switch (a, b) {
+    case (let x as NSDictionary, let y as NSDictionary):
+        let keys = Set(x.allKeys.compactMap { $0 as? String }).union(y.allKeys.compactMap { $0 as? String })
+        for k in keys.sorted() {
+            guard let xv = x[k], let yv = y[k] else { return "\(path).\(k) (missing on one side)" }
+            if let d = firstDifference(xv, yv, "\(path).\(k)") { return d }
+        }
+        return nil
+    case (let x as NSArray, let y as NSArray):
+        guard x.count == y.count else { return "\(path) (length \(x.count) vs \(y.count))" }
+        for i in 0..<x.count { if let d = firstDifference(x[i], y[i], "\(path)[\(i)]") { return d } }
+        return nil
+    case (let x as NSNumber, let y as NSNumber):
+        return x.doubleValue == y.doubleValue ? nil : "\(path) (\(x) vs \(y))"
+    default:
+        return (a as? NSObject)?.isEqual(b) == true ? nil : "\(path) (\(a) vs \(b))"
+    }
+}
