@@ -1,0 +1,20 @@
+/// CRC-32 (IEEE 802.3, the zlib/PNG polynomial): a fast checksum for identity hashes and tests.
+public enum CRC32 {
+    static let table: [UInt32] = (0 ..< 256).map { i -> UInt32 in
+        var c = UInt32(i)
+        for _ in 0 ..< 8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        return c
+    }
+
+    /// Continues a running CRC (`crc` from a previous call, 0 to start).
+    public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var c = ~crc
+        table.withUnsafeBufferPointer { t in
+            for b in bytes { c = t[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        }
+        return ~c
+    }
+
+    public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 { update(0, bytes) }
+    public static func checksum(_ bytes: [UInt8]) -> UInt32 { bytes.withUnsafeBytes { update(0, $0) } }
+}

@@ -1,3 +1,0 @@
-import Testing
-@testable import GGUF
-@Test func moduleLoads() { #expect(GGUFModule.name == "GGUF") }
