@@ -67,7 +67,7 @@ import Testing
         #expect(throws: ReceiptError.self) { try ReceiptReader.read(URL(fileURLWithPath: "/nonexistent/receipt.json")) }
     }
 
-    @Test(arguments: [("I2_S BitNet32-F16", "i2_s_bitnet32"), ("I2_S QK256 (GGML)", "i2_s_qk256"), ("i2s", "i2_s"),
+    @Test(arguments: [("I2_S BitNet32-F16", "bitnet32_f16"), ("I2_S QK256 (GGML)", "i2_s_qk256"), ("i2s", "i2_s"),
                       ("bitnet-b1.58 2B TQ1_0 - 1.69 bpw ternary", "tq1_0"), ("llama 135M Q4_1", "q4_1")])
     func formatNamesAreCanonicalised(_ name: String, _ id: String) {
         #expect(ReceiptReader.canonicalFormat(name) == id)

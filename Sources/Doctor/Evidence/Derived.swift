@@ -9,7 +9,7 @@ public enum Derived {
         let tps = e.resolve("receipt.tokens_per_second")?.doubleValue
         let engine = e.resolve("receipt.engine")?.stringValue
         let backend = e.resolve("receipt.backend")?.stringValue
-        let format = (e.resolve("receipt.model.format") ?? e.resolve("model.format"))?.stringValue
+        let format = (e.resolve("receipt.model.format") ?? e.resolve("model.ternary_format"))?.stringValue
         if let bandwidth, bandwidth > 0 { d["bandwidth_gbps"] = .number(bandwidth) }
         if let bpt, bpt > 0 { d["bytes_per_token"] = .number(bpt) }
         var roofline: Double?

@@ -68,7 +68,7 @@ public enum ReceiptReader {
     public static func canonicalFormat(_ s: String) -> String {
         let l = s.lowercased()
         if l.contains("qk256") { return "i2_s_qk256" }
-        if l.contains("bitnet32") { return "i2_s_bitnet32" }
+        if l.contains("bitnet32") { return "bitnet32_f16" }
         for f in ["i2_s", "i2s", "tq1_0", "tq2_0", "tl1", "tl2", "iq2_s", "q4_0", "q4_1", "q4_k", "q5_k", "q6_k", "q8_0", "bf16", "f16", "f32"] {
             if l.range(of: "(^|[^a-z0-9])\(f)([^a-z0-9]|$)", options: .regularExpression) != nil {
                 return f == "i2s" ? "i2_s" : f

@@ -15,7 +15,7 @@ enum BuiltinRules {
     {"id": "load", "title": "Background load", "summary": "load average {{facts.load.loadavg1}}"},
     {"id": "memory", "title": "Memory", "summary": "{{derived.memory_available_gib}} GiB available of {{derived.memory_total_gib}} GiB"},
     {"id": "gpu", "title": "GPU", "summary": "backend {{receipt.backend}}"},
-    {"id": "model", "title": "Model", "summary": "{{model.architecture}} {{model.format}}, {{derived.bytes_per_token_mb}} MB per token"},
+    {"id": "model", "title": "Model", "summary": "{{model.architecture}} {{model.ternary_format}}, {{derived.bytes_per_token_mb}} MB per token"},
     {"id": "performance", "title": "Performance", "summary": "{{receipt.tokens_per_second}} tok/s, expected about {{derived.expected_tokens_per_second}} tok/s"},
     {"id": "receipt", "title": "Receipt", "summary": "{{receipt.source_format}} receipt"}
   ]
@@ -195,22 +195,22 @@ enum BuiltinRules {
       "when": {"all": [
         {"op": "eq", "path": "receipt.engine", "value": "bitnet.rs"},
         {"any": [
-          {"op": "eq", "path": "receipt.model.format", "value": "i2_s_qk256"},
+          {"op": "eq", "path": "receipt.model.ternary_format", "value": "i2_s_qk256"},
           {"op": "matches", "path": "receipt.kernels", "value": "(?i)qk256"}
         ]},
         {"any": [
-          {"op": "eq", "path": "model.format", "value": "i2_s"},
+          {"op": "eq", "path": "model.ternary_format", "value": "i2_s"},
           {"all": [
-            {"not": {"op": "exists", "path": "model.format"}},
-            {"op": "matches", "path": "receipt.model.path", "value": "ggml-model-i2_s\\.gguf$"}
+            {"not": {"op": "exists", "path": "model.ternary_format"}},
+            {"op": "matches", "path": "receipt.model.file.path", "value": "ggml-model-i2_s\\.gguf$"}
           ]}
         ]}
       ]},
-      "message": "BitNet.rs decoded {{receipt.model.path}} as \"I2_S QK256\", but the file uses bitnet.cpp's I2_S layout (128-weight blocks, 2-bit codes w+1, one scale per tensor). The QK256 reading uses another code table and no scale: the output is wrong, not only slow.",
+      "message": "BitNet.rs decoded {{receipt.model.file.path}} as \"I2_S QK256\", but the file uses bitnet.cpp's I2_S layout (128-weight blocks, 2-bit codes w+1, one scale per tensor). The QK256 reading uses another code table and no scale: the output is wrong, not only slow.",
       "fixes": [
-        {"explanation": "Run this file with an engine that implements bitnet.cpp's I2_S layout.", "commands": ["bitnet-doctor run --model {{receipt.model.path}}", "python run_inference.py -m {{receipt.model.path}} -p \"Test\" -n 32"], "docs": "https://github.com/microsoft/BitNet#usage"}
+        {"explanation": "Run this file with an engine that implements bitnet.cpp's I2_S layout.", "commands": ["bitnet-doctor run --model {{receipt.model.file.path}}", "python run_inference.py -m {{receipt.model.file.path}} -p \"Test\" -n 32"], "docs": "https://github.com/microsoft/BitNet#usage"}
       ],
-      "evidence": ["receipt.engine", "receipt.model.format", "receipt.kernels", "model.format", "receipt.model.path"]
+      "evidence": ["receipt.engine", "receipt.model.ternary_format", "receipt.kernels", "model.ternary_format", "receipt.model.file.path"]
     },
     {
       "id": "format-slow",
@@ -220,9 +220,9 @@ enum BuiltinRules {
       "title": "No fast path for this format in this engine",
       "symptom": "About 0.1 tok/s, each token takes 10+ seconds: the engine runs the format through scalar validation kernels (e.g. QK256 in BitNet.rs).",
       "when": {"op": "eq", "path": "derived.format_fast_path", "value": false},
-      "message": "{{receipt.engine}} has no fast kernel for {{receipt.model.format}} (published: about {{derived.reference_tokens_per_second}} tok/s on {{derived.reference_hardware}}). This is expected behaviour of that engine, not a fault of this machine.",
+      "message": "{{receipt.engine}} has no fast kernel for {{receipt.model.ternary_format}} (published: about {{derived.reference_tokens_per_second}} tok/s on {{derived.reference_hardware}}). This is expected behaviour of that engine, not a fault of this machine.",
       "fixes": [
-        {"explanation": "Use a format this engine runs fast (BitNet.rs: I2_S BitNet32-F16, 10-20x faster), or an engine with a fast path for this file (bitnet.cpp, bitnet-doctor).", "commands": ["cargo run -p xtask -- download-model --id <bitnet32-model-repo>", "bitnet-doctor run --model {{receipt.model.path}}"], "docs": "https://github.com/EffortlessMetrics/BitNet-rs"}
+        {"explanation": "Use a format this engine runs fast (BitNet.rs: I2_S BitNet32-F16, 10-20x faster), or an engine with a fast path for this file (bitnet.cpp, bitnet-doctor).", "commands": ["cargo run -p xtask -- download-model --id <bitnet32-model-repo>", "bitnet-doctor run --model {{receipt.model.file.path}}"], "docs": "https://github.com/EffortlessMetrics/BitNet-rs"}
       ],
       "evidence": ["derived.engine_format", "derived.format_fast_path", "receipt.tokens_per_second", "derived.reference_tokens_per_second"]
     },
@@ -242,7 +242,7 @@ enum BuiltinRules {
       ]},
       "message": "{{receipt.tokens_requested}} tokens at {{receipt.tokens_per_second}} tok/s take about {{derived.generation_seconds}} s with {{derived.engine_format}}. Keep slow formats to 4-16 tokens for validation.",
       "fixes": [
-        {"explanation": "Limit generation to a few tokens for validation, or switch format/engine for real work.", "commands": ["cargo run -p bitnet-cli --features cpu,full-cli -- run --model {{receipt.model.path}} --prompt Test --max-tokens 8"]}
+        {"explanation": "Limit generation to a few tokens for validation, or switch format/engine for real work.", "commands": ["cargo run -p bitnet-cli --features cpu,full-cli -- run --model {{receipt.model.file.path}} --prompt Test --max-tokens 8"]}
       ],
       "evidence": ["receipt.tokens_requested", "receipt.tokens_per_second", "derived.generation_seconds"]
     },
@@ -255,13 +255,13 @@ enum BuiltinRules {
       "symptom": "Output differs from the reference tokenizer; llama.cpp warns about a missing or unknown pre-tokenizer.",
       "when": {"all": [
         {"op": "eq", "path": "model.tokenizer.model", "value": "gpt2"},
-        {"not": {"op": "exists", "path": "model.tokenizer.pre"}}
+        {"op": "eq", "path": "model.tokenizer.has_pre", "value": false}
       ]},
       "message": "The GGUF has a byte-level BPE tokenizer but no tokenizer.ggml.pre: engines fall back to a default pre-tokenizer, which may split text differently from the model's reference tokenizer (the 2B-4T model uses the Llama-3 one).",
       "fixes": [
-        {"explanation": "Record the pre-tokenizer in a copy of the file with gguf-py.", "commands": ["python -m pip install gguf", "gguf-new-metadata --pre-tokenizer llama-bpe {{model.path}} model-fixed.gguf"], "docs": "https://github.com/ggml-org/llama.cpp/tree/master/gguf-py"}
+        {"explanation": "Record the pre-tokenizer in a copy of the file with gguf-py.", "commands": ["python -m pip install gguf", "gguf-new-metadata --pre-tokenizer llama-bpe {{model.file.path}} model-fixed.gguf"], "docs": "https://github.com/ggml-org/llama.cpp/tree/master/gguf-py"}
       ],
-      "evidence": ["model.tokenizer.model", "model.tokenizer.pre"]
+      "evidence": ["model.tokenizer.model", "model.tokenizer.has_pre"]
     },
     {
       "id": "embedding-f16",
@@ -271,14 +271,14 @@ enum BuiltinRules {
       "title": "Large F16 embedding streamed every token",
       "symptom": "Decode is slower than the ternary weights suggest: the tied F16 embedding/output matrix is read for every token.",
       "when": {"all": [
-        {"op": "in", "path": "model.embedding_type", "value": ["f16", "bf16", "f32"]},
-        {"op": "gt", "path": "model.embedding_bytes", "value": {"mul": [{"path": "model.bytes_per_token"}, 0.3]}}
+        {"op": "in", "path": "model.head_type", "value": ["f16", "bf16", "f32"]},
+        {"op": "gt", "path": "model.bytes_per_token_breakdown.head", "value": {"mul": [{"path": "model.bytes_per_token"}, 0.3]}}
       ]},
-      "message": "The {{model.embedding_type}} embedding ({{model.embedding_bytes}} bytes) is streamed per token by the tied output layer: it is a large share of the {{model.bytes_per_token}} bytes per token.",
+      "message": "The {{model.head_type}} output head ({{model.bytes_per_token_breakdown.head}} bytes; tied embeddings: {{model.tied_embeddings}}) is streamed for every token: it is a large share of the {{model.bytes_per_token}} bytes per token.",
       "fixes": [
         {"explanation": "Quantize the token embedding / output tensor (e.g. Q6_K or Q8_0) when converting; it keeps quality close and cuts bytes per token.", "commands": ["llama-quantize --token-embedding-type q6_k --output-tensor-type q6_k model-f16.gguf model.gguf TQ2_0"], "docs": "https://github.com/ggml-org/llama.cpp/tree/master/tools/quantize"}
       ],
-      "evidence": ["model.embedding_type", "model.embedding_bytes", "model.bytes_per_token"]
+      "evidence": ["model.head_type", "model.bytes_per_token_breakdown.head", "model.bytes_per_token"]
     }
   ]
 }
@@ -355,7 +355,7 @@ enum BuiltinRules {
     {"engine": "llama.cpp", "format": "*", "backend": "cpu", "efficiency": 0.4, "fast_path": true},
     {"engine": "bitnet.rs", "format": "i2_s_qk256", "backend": "cpu", "efficiency": 0.002, "fast_path": false, "note": "scalar MVP kernels: about 0.1 tok/s for the 2B model (BitNet.rs v0.1 docs)"},
     {"engine": "bitnet.rs", "format": "i2_s", "backend": "cpu", "efficiency": 0.002, "fast_path": false, "note": "BitNet.rs reads bitnet.cpp's I2_S file through its scalar QK256 path"},
-    {"engine": "bitnet.rs", "format": "i2_s_bitnet32", "backend": "cpu", "efficiency": 0.25, "fast_path": true},
+    {"engine": "bitnet.rs", "format": "bitnet32_f16", "backend": "cpu", "efficiency": 0.25, "fast_path": true},
     {"engine": "bitnet.rs", "format": "tl1", "backend": "cpu", "efficiency": 0.2, "fast_path": true, "note": "experimental"},
     {"engine": "bitnet.rs", "format": "tl2", "backend": "cpu", "efficiency": 0.2, "fast_path": true, "note": "experimental"}
   ],
@@ -366,7 +366,7 @@ enum BuiltinRules {
     {"engine": "bitnet.cpp", "format": "i2_s", "hardware": "Intel Core i7-13800H", "threads": 2, "tokens_per_second": 19.1, "source": "microsoft/BitNet src/README.md (2B-4T, tg128)"},
     {"engine": "bitnet.rs", "format": "i2_s_qk256", "hardware": "Intel Core i7-12700K", "tokens_per_second": 0.1, "source": "BitNet.rs slow-inference troubleshooting guide"},
     {"engine": "bitnet.rs", "format": "i2_s", "hardware": "Intel Core i7-12700K", "tokens_per_second": 0.1, "source": "BitNet.rs slow-inference troubleshooting guide"},
-    {"engine": "bitnet.rs", "format": "i2_s_bitnet32", "hardware": "Intel Core i7-12700K", "tokens_per_second": 15, "source": "BitNet.rs slow-inference troubleshooting guide (10-20 tok/s)"},
+    {"engine": "bitnet.rs", "format": "bitnet32_f16", "hardware": "Intel Core i7-12700K", "tokens_per_second": 15, "source": "BitNet.rs slow-inference troubleshooting guide (10-20 tok/s)"},
     {"engine": "bitnet.rs", "format": "tl1", "hardware": "Intel Core i7-12700K", "tokens_per_second": 11.5, "source": "BitNet.rs slow-inference troubleshooting guide (8-15 tok/s)"},
     {"engine": "bitnet.rs", "format": "tl2", "hardware": "Intel Core i7-12700K", "tokens_per_second": 11.5, "source": "BitNet.rs slow-inference troubleshooting guide (8-15 tok/s)"}
   ]
@@ -530,18 +530,18 @@ enum BuiltinRules {
       "title": "Not enough free memory for the model",
       "symptom": "High memory use, slow loading, page faults and swapping during inference.",
       "when": {"any": [
-        {"op": "lt", "path": "facts.memory.available_bytes", "value": {"mul": [{"path": "model.file_bytes"}, 1.2]}},
-        {"op": "lt", "path": "facts.memory.cgroup_max_bytes", "value": {"mul": [{"path": "model.file_bytes"}, 1.5]}},
+        {"op": "lt", "path": "facts.memory.available_bytes", "value": {"mul": [{"path": "model.file.size_bytes"}, 1.2]}},
+        {"op": "lt", "path": "facts.memory.cgroup_max_bytes", "value": {"mul": [{"path": "model.file.size_bytes"}, 1.5]}},
         {"all": [
           {"op": "gt", "path": "facts.memory.swap_used_bytes", "value": 268435456},
           {"op": "lt", "path": "facts.memory.available_bytes", "value": {"mul": [{"path": "facts.memory.total_bytes"}, 0.1]}}
         ]}
       ]},
-      "message": "{{derived.memory_available_gib}} GiB of {{derived.memory_total_gib}} GiB is available (cgroup limit {{facts.memory.cgroup_max_bytes}} bytes, swap in use {{facts.memory.swap_used_bytes}} bytes) for a {{model.file_bytes}}-byte model: pages will be evicted and re-read.",
+      "message": "{{derived.memory_available_gib}} GiB of {{derived.memory_total_gib}} GiB is available (cgroup limit {{facts.memory.cgroup_max_bytes}} bytes, swap in use {{facts.memory.swap_used_bytes}} bytes) for a {{model.file.size_bytes}}-byte model: pages will be evicted and re-read.",
       "fixes": [
         {"explanation": "Free memory (close other programs), raise the container's memory limit, or use a smaller model.", "commands": ["free -h", "ps -eo pid,comm,rss --sort=-rss | head"]}
       ],
-      "evidence": ["facts.memory.available_bytes", "facts.memory.total_bytes", "facts.memory.swap_used_bytes", "facts.memory.cgroup_max_bytes", "model.file_bytes"]
+      "evidence": ["facts.memory.available_bytes", "facts.memory.total_bytes", "facts.memory.swap_used_bytes", "facts.memory.cgroup_max_bytes", "model.file.size_bytes"]
     },
     {
       "id": "no-mmap",
@@ -551,11 +551,11 @@ enum BuiltinRules {
       "title": "Model not memory-mapped",
       "symptom": "Slow model loading and a large private memory footprint: the whole file is copied instead of mapped.",
       "when": {"op": "eq", "path": "receipt.use_mmap", "value": false},
-      "message": "{{receipt.engine}} loaded the model without mmap: loading copies {{model.file_bytes}} bytes and the copy competes with the page cache.",
+      "message": "{{receipt.engine}} loaded the model without mmap: loading copies {{model.file.size_bytes}} bytes and the copy competes with the page cache.",
       "fixes": [
         {"explanation": "Enable memory mapping (the default for GGUF in these engines).", "commands": ["llama-bench -m model.gguf -mmp 1", "bitnet-cli run --model model.gguf --mmap --prompt Test --max-tokens 32"]}
       ],
-      "evidence": ["receipt.use_mmap", "model.file_bytes"]
+      "evidence": ["receipt.use_mmap", "model.file.size_bytes"]
     }
   ]
 }

@@ -86,12 +86,26 @@ public struct FactRegistry: Sendable {
             ("cargo", .string), ("rustflags", .string), ("clang", .string), ("cmake", .string),
             ("nvcc", .string), ("doctor_build", .string), ("doctor_simd", .string)])
         add("facts.environment.", [("variables", .object), ("variables.*", .string), ("redacted", .array)])
-        add("model.", [("path", .string), ("architecture", .string), ("name", .string), ("format", .string),
-            ("format_name", .string), ("file_type", .any), ("file_bytes", .number), ("parameters", .number),
-            ("bytes_per_token", .number), ("embedding_type", .string), ("embedding_bytes", .number),
-            ("tensor_types", .object), ("tensor_types.*", .number), ("tokenizer", .object),
-            ("tokenizer.model", .string), ("tokenizer.pre", .string), ("tokenizer.vocab_size", .number),
-            ("context_length", .number), ("layers", .number)])
+        // The `inspect --format json` document (ModelInspection, docs/inspect-schema.md).
+        add("model.", [("schema_version", .number), ("architecture", .string), ("name", .string),
+            ("shape", .object), ("shape.layers", .number), ("shape.hidden", .number), ("shape.ffn", .number),
+            ("shape.heads", .number), ("shape.kv_heads", .number), ("shape.head_dim", .number), ("shape.vocab", .number),
+            ("shape.context", .number), ("shape.rope_base", .number), ("shape.rope_dims", .number), ("shape.eps", .number),
+            ("parameters", .number), ("formats", .array), ("formats[].type", .string), ("formats[].name", .string),
+            ("formats[].description", .string), ("formats[].tensors", .number), ("formats[].bytes", .number),
+            ("formats[].parameters", .number), ("ternary_format", .string), ("ternary_description", .string),
+            ("i2s_interleave", .string), ("embedding_type", .string), ("head_type", .string), ("tied_embeddings", .bool),
+            ("bytes_per_token", .number), ("bytes_per_token_breakdown", .object),
+            ("bytes_per_token_breakdown.ternary", .number), ("bytes_per_token_breakdown.head", .number),
+            ("bytes_per_token_breakdown.embedding_row", .number), ("bytes_per_token_breakdown.other", .number),
+            ("tokenizer", .object), ("tokenizer.model", .string), ("tokenizer.pre", .string), ("tokenizer.has_pre", .bool),
+            ("tokenizer.vocab_size", .number), ("tokenizer.merges", .number), ("tokenizer.bos", .number),
+            ("tokenizer.eos", .number), ("tokenizer.add_bos", .bool), ("tokenizer.add_eos", .bool),
+            ("chat_template", .bool), ("file_type", .number), ("file", .object), ("file.path", .string),
+            ("file.size_bytes", .number), ("file.identity", .string), ("file.gguf_version", .number),
+            ("file.alignment", .number), ("file.tensor_count", .number), ("file.metadata_count", .number),
+            ("file.dialect", .string), ("file.dialect_reason", .string), ("compatibility", .object),
+            ("compatibility.*", .any), ("warnings", .array), ("warnings[].id", .string), ("warnings[].message", .string)])
         add("receipt.", [("engine", .string), ("engine_version", .string), ("backend", .string),
             ("compute_path", .string), ("kernels", .array), ("threads", .number), ("deterministic", .bool),
             ("tokens_requested", .number), ("tokens_generated", .number), ("tokens_per_second", .number),
