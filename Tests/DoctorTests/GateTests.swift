@@ -40,11 +40,11 @@ import TestSupport
 
     @Test func efficiencyAgainstTheRoofline() throws {
         var i = try inputs("clean-tuned-desktop")
-        i.receipts = Array(i.receipts.prefix(1))  // llama-bench bitnet.cpp: 24 tok/s; roofline 60e9 / 1.178e9 = 50.93
+        i.receipts = Array(i.receipts.prefix(1))  // llama-bench bitnet.cpp: 24 tok/s; roofline 60e9 / 1.179455e9 = 50.87
         let pass = gate(i) { $0.minEfficiency = 0.45; $0.bandwidth = .gbps(60) }
         #expect(pass.exitCode == GateResult.pass)
         let eff = try #require(pass.efficiency.values.first)
-        #expect(abs(eff - 24.0 / (60e9 / 1_178_000_000)) < 1e-12)
+        #expect(abs(eff - 24.0 / (60e9 / 1_179_455_040)) < 1e-12)
         #expect(gate(i) { $0.minEfficiency = 0.5; $0.bandwidth = .gbps(60) }.exitCode == GateResult.fail)
         // Doubling the bandwidth halves the efficiency.
         #expect(gate(i) { $0.minEfficiency = 0.3; $0.bandwidth = .gbps(120) }.exitCode == GateResult.fail)

@@ -1,5 +1,6 @@
 import Foundation
 import SystemFacts
+import TestSupport
 import Testing
 @testable import Doctor
 
@@ -68,5 +69,40 @@ func firstDifference(_ a: Any, _ b: Any, _ path: String) -> String? {
         return x.doubleValue == y.doubleValue ? nil : "\(path) (\(x) vs \(y))"
     default:
         return (a as? NSObject)?.isEqual(b) == true ? nil : "\(path) (\(a) vs \(b))"
+    }
+}
+
+@Suite struct ModelBridgeTests {
+    /// A real GGUF through ModelInspector lands in the evidence's `model` subtree; the tokenizer and size agree
+    /// with the PyPI gguf reader.
+    @Test func realModelInspectionFeedsTheEvidence() throws {
+        let model = TestEnvironment.testData("models/SmolLM2-135M-Instruct.Q4_1.gguf")
+        guard TestEnvironment.shouldRun(needs: model != nil && TestEnvironment.python != nil) else { return }
+        let url = try #require(model, "test data missing: run scripts/setup-testdata.sh")
+        let doc = try ModelBridge.model(at: url)
+        let out = try #require(try Subprocess.python("doctor_gguf_meta.py", [url.path]))
+        #expect(out.status == 0, "\(out.stderr)")
+        let truth = try #require(Fixtures.foundationJSON(out.stdout) as? [String: Any])
+        let ev = Evidence.assemble(facts: nil, model: doc, receipt: nil, run: nil)
+        #expect(ev.resolve("model.tokenizer.model")?.stringValue == truth["tokenizer_model"] as? String)
+        #expect(ev.resolve("model.tokenizer.pre")?.stringValue == truth["pre"] as? String)
+        #expect(ev.resolve("model.architecture")?.stringValue == truth["architecture"] as? String)
+        #expect(ev.resolve("model.file.size_bytes")?.doubleValue == (truth["size"] as? NSNumber)?.doubleValue)
+        #expect((ev.resolve("model.bytes_per_token")?.doubleValue ?? 0) > 0)
+        // Its tokenizer has a pre-tokenizer and its head is Q8_0: neither model rule fires.
+        let d = Diagnoser.diagnose([(nil, ev)], rules: Fixtures.rules)
+        #expect(!d.findings.contains { ["tokenizer-pre-missing", "embedding-f16"].contains($0.ruleId) })
+    }
+
+    @Test func brokenModelFilesAreOneLineErrors() throws {
+        let dir = try TestEnvironment.makeTempDir()
+        let bad = dir.appendingPathComponent("bad.gguf")
+        try Data("GGUF\u{3}\0\0\0garbage".utf8).write(to: bad)
+        #expect(throws: ModelBridge.Failure.self) { try ModelBridge.model(at: bad) }
+        let json = dir.appendingPathComponent("m.json")
+        try Data("{\n \"architecture\": }".utf8).write(to: json)
+        do { _ = try ModelBridge.model(at: json) } catch let f as ModelBridge.Failure {
+            #expect(f.description.hasSuffix("m.json:2: unexpected character '}'"))
+        }
     }
 }

@@ -195,22 +195,22 @@ enum BuiltinRules {
       "when": {"all": [
         {"op": "eq", "path": "receipt.engine", "value": "bitnet.rs"},
         {"any": [
-          {"op": "eq", "path": "receipt.model.ternary_format", "value": "i2_s_qk256"},
+          {"op": "eq", "path": "receipt.model.format", "value": "i2_s_qk256"},
           {"op": "matches", "path": "receipt.kernels", "value": "(?i)qk256"}
         ]},
         {"any": [
           {"op": "eq", "path": "model.ternary_format", "value": "i2_s"},
           {"all": [
             {"not": {"op": "exists", "path": "model.ternary_format"}},
-            {"op": "matches", "path": "receipt.model.file.path", "value": "ggml-model-i2_s\\.gguf$"}
+            {"op": "matches", "path": "receipt.model.path", "value": "ggml-model-i2_s\\.gguf$"}
           ]}
         ]}
       ]},
-      "message": "BitNet.rs decoded {{receipt.model.file.path}} as \"I2_S QK256\", but the file uses bitnet.cpp's I2_S layout (128-weight blocks, 2-bit codes w+1, one scale per tensor). The QK256 reading uses another code table and no scale: the output is wrong, not only slow.",
+      "message": "BitNet.rs decoded {{receipt.model.path}} as \"I2_S QK256\", but the file uses bitnet.cpp's I2_S layout (128-weight blocks, 2-bit codes w+1, one scale per tensor). The QK256 reading uses another code table and no scale: the output is wrong, not only slow.",
       "fixes": [
-        {"explanation": "Run this file with an engine that implements bitnet.cpp's I2_S layout.", "commands": ["bitnet-doctor run --model {{receipt.model.file.path}}", "python run_inference.py -m {{receipt.model.file.path}} -p \"Test\" -n 32"], "docs": "https://github.com/microsoft/BitNet#usage"}
+        {"explanation": "Run this file with an engine that implements bitnet.cpp's I2_S layout.", "commands": ["bitnet-doctor run --model {{receipt.model.path}}", "python run_inference.py -m {{receipt.model.path}} -p \"Test\" -n 32"], "docs": "https://github.com/microsoft/BitNet#usage"}
       ],
-      "evidence": ["receipt.engine", "receipt.model.ternary_format", "receipt.kernels", "model.ternary_format", "receipt.model.file.path"]
+      "evidence": ["receipt.engine", "receipt.model.format", "receipt.kernels", "model.ternary_format", "receipt.model.path"]
     },
     {
       "id": "format-slow",
@@ -220,9 +220,9 @@ enum BuiltinRules {
       "title": "No fast path for this format in this engine",
       "symptom": "About 0.1 tok/s, each token takes 10+ seconds: the engine runs the format through scalar validation kernels (e.g. QK256 in BitNet.rs).",
       "when": {"op": "eq", "path": "derived.format_fast_path", "value": false},
-      "message": "{{receipt.engine}} has no fast kernel for {{receipt.model.ternary_format}} (published: about {{derived.reference_tokens_per_second}} tok/s on {{derived.reference_hardware}}). This is expected behaviour of that engine, not a fault of this machine.",
+      "message": "{{receipt.engine}} has no fast kernel for {{receipt.model.format}} (published: about {{derived.reference_tokens_per_second}} tok/s on {{derived.reference_hardware}}). This is expected behaviour of that engine, not a fault of this machine.",
       "fixes": [
-        {"explanation": "Use a format this engine runs fast (BitNet.rs: I2_S BitNet32-F16, 10-20x faster), or an engine with a fast path for this file (bitnet.cpp, bitnet-doctor).", "commands": ["cargo run -p xtask -- download-model --id <bitnet32-model-repo>", "bitnet-doctor run --model {{receipt.model.file.path}}"], "docs": "https://github.com/EffortlessMetrics/BitNet-rs"}
+        {"explanation": "Use a format this engine runs fast (BitNet.rs: I2_S BitNet32-F16, 10-20x faster), or an engine with a fast path for this file (bitnet.cpp, bitnet-doctor).", "commands": ["cargo run -p xtask -- download-model --id <bitnet32-model-repo>", "bitnet-doctor run --model {{receipt.model.path}}"], "docs": "https://github.com/EffortlessMetrics/BitNet-rs"}
       ],
       "evidence": ["derived.engine_format", "derived.format_fast_path", "receipt.tokens_per_second", "derived.reference_tokens_per_second"]
     },
@@ -242,7 +242,7 @@ enum BuiltinRules {
       ]},
       "message": "{{receipt.tokens_requested}} tokens at {{receipt.tokens_per_second}} tok/s take about {{derived.generation_seconds}} s with {{derived.engine_format}}. Keep slow formats to 4-16 tokens for validation.",
       "fixes": [
-        {"explanation": "Limit generation to a few tokens for validation, or switch format/engine for real work.", "commands": ["cargo run -p bitnet-cli --features cpu,full-cli -- run --model {{receipt.model.file.path}} --prompt Test --max-tokens 8"]}
+        {"explanation": "Limit generation to a few tokens for validation, or switch format/engine for real work.", "commands": ["cargo run -p bitnet-cli --features cpu,full-cli -- run --model {{receipt.model.path}} --prompt Test --max-tokens 8"]}
       ],
       "evidence": ["receipt.tokens_requested", "receipt.tokens_per_second", "derived.generation_seconds"]
     },

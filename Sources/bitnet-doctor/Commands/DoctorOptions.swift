@@ -47,15 +47,9 @@ struct DoctorInputOptions: ParsableArguments {
         inputs.environmentInFacts = true
         inputs.root = rootURL
         if let model {
-            let url = URL(fileURLWithPath: model)
-            if let data = try? Data(contentsOf: url, options: .mappedIfSafe), data.prefix(1) == Data("{".utf8),
-               let doc = try? JSONParser.parse(data).value {
-                inputs.model = doc
-            } else if let inspect = DoctorHooks.inspectModel {
-                Log.progress("inspecting \(model)…")
-                inputs.model = try inspect(url)
-            } else {
-                inputs.notes.append("Model inspection is not available in this build: \(url.lastPathComponent) was not inspected.")
+            Log.progress("inspecting \(model)…")
+            do { inputs.model = try ModelBridge.model(at: URL(fileURLWithPath: model)) } catch {
+                throw ValidationError("--model: \(error)")
             }
         }
         if noRun {

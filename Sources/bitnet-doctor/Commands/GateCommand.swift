@@ -44,10 +44,9 @@ struct GateCommand: AsyncParsableCommand {
             inputs.environmentInFacts = true
         }
         if let model {
-            let url = URL(fileURLWithPath: model)
-            if let data = try? Data(contentsOf: url), let doc = try? JSONParser.parse(data).value { inputs.model = doc }
-            else if let inspect = DoctorHooks.inspectModel { inputs.model = try? inspect(url) }
-            if inputs.model == nil { configErrors.append("--model \(model): cannot inspect") }
+            do { inputs.model = try ModelBridge.model(at: URL(fileURLWithPath: model)) } catch {
+                configErrors.append("--model: \(error)")
+            }
         }
         do { try inputs.addReceipts(receipt.map { URL(fileURLWithPath: $0) }) } catch { configErrors.append(error.description) }
         let set = RuleSet.standard(userDirectories: rules.map { URL(fileURLWithPath: $0) })
