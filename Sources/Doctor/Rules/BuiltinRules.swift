@@ -7,17 +7,83 @@ enum BuiltinRules {
   "kind": "areas",
   "description": "The summary lines of `bitnet-doctor check`, in order. A line shows ✓ when no warning or error fired in its area.",
   "areas": [
-    {"id": "build", "title": "Build", "summary": "{{receipt.engine}} build: {{receipt.build}}"},
-    {"id": "cpu", "title": "CPU", "summary": "{{facts.cpu.model_name}} ({{facts.cpu.logical_cpus}} CPUs, {{facts.cores.usable}} usable)"},
-    {"id": "threads", "title": "Threads", "summary": "{{receipt.threads}} threads"},
-    {"id": "frequency", "title": "Frequency", "summary": "governor {{facts.frequency.governor}}"},
-    {"id": "thermal", "title": "Thermal", "summary": "hottest sensor {{facts.thermal.max_temp_c}} °C"},
-    {"id": "load", "title": "Background load", "summary": "load average {{facts.load.loadavg1}}"},
-    {"id": "memory", "title": "Memory", "summary": "{{derived.memory_available_gib}} GiB available of {{derived.memory_total_gib}} GiB"},
-    {"id": "gpu", "title": "GPU", "summary": "backend {{receipt.backend}}"},
-    {"id": "model", "title": "Model", "summary": "{{model.architecture}} {{model.ternary_format}}, {{derived.bytes_per_token_mb}} MB per token"},
-    {"id": "performance", "title": "Performance", "summary": "{{receipt.tokens_per_second}} tok/s, expected about {{derived.expected_tokens_per_second}} tok/s"},
-    {"id": "receipt", "title": "Receipt", "summary": "{{receipt.source_format}} receipt"}
+    {
+      "id": "build",
+      "title": "Build",
+      "summary": "{{receipt.engine}} build: {{receipt.build}}",
+      "requires": "receipt.engine",
+      "missing": "no receipt or run"
+    },
+    {
+      "id": "cpu",
+      "title": "CPU",
+      "summary": "{{facts.cpu.model_name}} ({{facts.cpu.logical_cpus}} CPUs, {{facts.cores.usable}} usable)",
+      "requires": "facts.cpu.model_name",
+      "missing": "no CPU information"
+    },
+    {
+      "id": "threads",
+      "title": "Threads",
+      "summary": "{{receipt.threads}} threads",
+      "requires": "receipt.threads",
+      "missing": "no receipt or run"
+    },
+    {
+      "id": "frequency",
+      "title": "Frequency",
+      "summary": "governor {{facts.frequency.governor}}",
+      "requires": "facts.frequency.governor",
+      "missing": "no cpufreq information"
+    },
+    {
+      "id": "thermal",
+      "title": "Thermal",
+      "summary": "hottest sensor {{facts.thermal.max_temp_c}} °C",
+      "requires": "facts.thermal.max_temp_c",
+      "missing": "no temperature sensors"
+    },
+    {
+      "id": "load",
+      "title": "Background load",
+      "summary": "load average {{facts.load.loadavg1}}",
+      "requires": "facts.load.loadavg1",
+      "missing": "no load information"
+    },
+    {
+      "id": "memory",
+      "title": "Memory",
+      "summary": "{{derived.memory_available_gib}} GiB available of {{derived.memory_total_gib}} GiB",
+      "requires": "facts.memory.total_bytes",
+      "missing": "no memory information"
+    },
+    {
+      "id": "gpu",
+      "title": "GPU",
+      "summary": "backend {{receipt.backend}}",
+      "requires": "receipt.backend",
+      "missing": "no receipt or run"
+    },
+    {
+      "id": "model",
+      "title": "Model",
+      "summary": "{{model.name}} ({{model.architecture}}), {{derived.bytes_per_token_mb}} MB per token",
+      "requires": "model.architecture",
+      "missing": "no model inspected"
+    },
+    {
+      "id": "performance",
+      "title": "Performance",
+      "summary": "{{receipt.tokens_per_second}} tok/s decode (roofline {{derived.roofline_tokens_per_second}}, expected about {{derived.expected_tokens_per_second}})",
+      "requires": "receipt.tokens_per_second",
+      "missing": "no receipt or run"
+    },
+    {
+      "id": "receipt",
+      "title": "Receipt",
+      "summary": "{{receipt.source_format}} receipt",
+      "requires": "receipt.source_format",
+      "missing": "no receipt or run"
+    }
   ]
 }
 """#),

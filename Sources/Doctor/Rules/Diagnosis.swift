@@ -51,7 +51,10 @@ public enum Diagnoser {
         let first = evidence.first?.evidence
         let areas = rules.orderedAreas.map { area -> Diagnosis.AreaStatus in
             let worst = findings.filter { $0.area == area.id }.map(\.severity).max()
-            let summary = first.map { ev in Template.render(area.summary, ev.resolve) } ?? ""
+            let summary = first.map { ev in
+                if let r = area.requires, ev.resolve(r) == nil { return area.missing ?? "not available" }
+                return Template.render(area.summary, ev.resolve)
+            } ?? ""
             return .init(id: area.id, title: area.title, worst: worst, summary: summary)
         }
         return Diagnosis(findings: findings, areas: areas, notes: notes, evidence: evidence, rulesEvaluated: rules.rules)

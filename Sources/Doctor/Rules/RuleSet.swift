@@ -6,6 +6,9 @@ public struct Area: Sendable, Equatable {
     public var title: String
     /// Template describing the area's state when it is healthy (`{{facts.cpu.model_name}}`).
     public var summary: String
+    /// When this evidence path is absent, `missing` is shown instead of `summary`.
+    public var requires: String? = nil
+    public var missing: String? = nil
 }
 
 /// Everything loaded from rule directories: rules, reference speeds and the summary areas.
@@ -105,11 +108,14 @@ extension RuleParser {
         var out: [Area] = []
         for (i, a) in (root["areas"]?.arrayValue ?? []).enumerated() {
             let path = "$.areas[\(i)]"
-            guard let o = p.object(a, path, allowed: ["id", "title", "summary"]) else { continue }
+            guard let o = p.object(a, path, allowed: ["id", "title", "summary", "requires", "missing"]) else { continue }
             guard let id = p.string(o, "id", path), let title = p.string(o, "title", path),
                   let summary = p.string(o, "summary", path) else { continue }
             p.checkTemplate(summary, path + ".summary")
-            out.append(Area(id: id, title: title, summary: summary))
+            let requires = p.string(o, "requires", path, required: false)
+            if let requires, p.registry.type(of: requires) == nil { p.issue(path + ".requires", "unknown fact path '\(requires)'") }
+            out.append(Area(id: id, title: title, summary: summary, requires: requires,
+                            missing: p.string(o, "missing", path, required: false)))
         }
         return (out, p.issues)
     }
