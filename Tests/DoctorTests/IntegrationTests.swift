@@ -106,3 +106,34 @@ func firstDifference(_ a: Any, _ b: Any, _ path: String) -> String? {
         }
     }
 }
+
+@Suite struct RunBracketTests {
+    /// Counters are read from the root before and after the body; the body rewrites them, so the expected
+    /// values are computed by hand from the two snapshots.
+    @Test func bracketsThrottleAndOtherLoad() async throws {
+        let root = try TestEnvironment.makeTempDir("bracket")
+        let fm = FileManager.default
+        func put(_ rel: String, _ text: String) throws {
+            let url = root.appendingPathComponent(rel)
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        let stat = "4242 (bitnet doctor) R 1 4242 4242 0 -1 4194304 100 0 0 0 %d %d 0 0 20 0 1 0 100 0 0\n"
+        try put("sys/devices/system/cpu/cpu0/thermal_throttle/core_throttle_count", "10\n")
+        try put("sys/devices/system/cpu/cpu1/thermal_throttle/core_throttle_count", "5\n")
+        try put("proc/stat", "cpu  1000 0 500 8000 500 0 0 0 0 0\ncpu0 1 2 3 4\n")
+        try put("proc/self/stat", String(format: stat, 300, 100))
+        let (value, run) = try await RunBracket.measure(root: root) {
+            try put("sys/devices/system/cpu/cpu0/thermal_throttle/core_throttle_count", "13\n")
+            try put("sys/devices/system/cpu/cpu1/thermal_throttle/core_throttle_count", "9\n")
+            // +600 user, +200 system, +1000 idle, +200 iowait: busy +800 of total +2000.
+            try put("proc/stat", "cpu  1600 0 700 9000 700 0 0 0 0 0\ncpu0 1 2 3 4\n")
+            try put("proc/self/stat", String(format: stat, 700, 200))  // own +500 ticks
+            return 7
+        }
+        #expect(value == 7)
+        #expect(run["throttle_delta"] == 7)  // (13 - 10) + (9 - 5)
+        #expect(run["busy_fraction_other"] == .number(300.0 / 2000.0))  // (800 - 500) / 2000
+        #expect(run["seconds"]?.doubleValue.map { $0 >= 0 } == true)
+    }
+}

@@ -20,4 +20,6 @@ public enum DoctorHooks {
     nonisolated(unsafe) public static var runProvider: RunProvider?
     /// Model inspection (the `inspect --format json` document) of a GGUF file; nil: not available in this build.
     nonisolated(unsafe) public static var inspectModel: (@Sendable (URL) throws -> JSONValue)?
+    /// Measures memory bandwidth in GB/s for `gate --bandwidth measured`; nil: not available in this build.
+    nonisolated(unsafe) public static var measureBandwidth: (@Sendable () -> Double?)?
 }

@@ -52,7 +52,7 @@ struct GateCommand: AsyncParsableCommand {
         let set = RuleSet.standard(userDirectories: rules.map { URL(fileURLWithPath: $0) })
         var result: GateResult
         if configErrors.isEmpty {
-            result = Gate.evaluate(o, inputs: inputs, rules: set)
+            result = Gate.evaluate(o, inputs: inputs, rules: set, measureBandwidth: DoctorHooks.measureBandwidth)
         } else {
             result = GateResult(exitCode: GateResult.configError, checks: [], configErrors: configErrors)
         }
