@@ -71,3 +71,16 @@ import Testing
         #expect(ev.resolve("facts.environment.variables.BITNET_DETERMINISTIC") == "1")
     }
 }
+
+@Suite struct AttributionTests {
+    @Test func machineFindingsAreNotAttributedToAReceipt() throws {
+        let d = try Fixtures.diagnose("machine-laptop-throttling")
+        #expect(d.findings.first { $0.ruleId == "governor-powersave" }?.receipt == nil)
+        #expect(d.findings.first { $0.ruleId == "below-expected" }?.receipt == "receipt.json")
+        // Two receipts on a powersave machine: the machine finding appears once.
+        var i = try Fixtures.scenario("governor-powersave").inputs
+        try i.addReceipts([Fixtures.receipts.appendingPathComponent("llama-bench-bitnet-cpp.json")])
+        let two = i.diagnose(rules: Fixtures.rules)
+        #expect(two.findings.filter { $0.ruleId == "governor-powersave" }.count == 1)
+    }
+}

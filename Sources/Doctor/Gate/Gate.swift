@@ -101,7 +101,7 @@ public enum Gate {
     static func checks(for ev: Evidence, name: String, options o: GateOptions, baseline: Evidence?,
                        diagnosis: Diagnosis, result: inout GateResult) -> [GateCheck] {
         var out: [GateCheck] = []
-        let mine = diagnosis.findings.filter { $0.receipt == name }
+        let mine = diagnosis.findings.filter { $0.receipt == name || $0.receipt == nil }
         // Reliability first: a measurement we cannot trust is not judged against thresholds.
         for id in ["receipt-untrustworthy", "thermal-throttle"] {
             if let f = mine.first(where: { $0.ruleId == id }) {

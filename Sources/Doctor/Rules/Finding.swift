@@ -20,6 +20,28 @@ public struct Finding: Sendable, Equatable {
 }
 
 extension Rule {
+    /// Whether the rule reads the receipt (directly or through `derived.*`); findings of rules that only read
+    /// the machine are not attributed to a receipt.
+    public var readsReceipt: Bool {
+        func paths(_ c: Condition) -> [String] {
+            switch c {
+            case .all(let cs), .any(let cs): return cs.flatMap(paths)
+            case .not(let x): return paths(x)
+            case .some(let p, let w), .every(let p, let w): return [p] + paths(w)
+            case .compare(_, let l, let r): return exprPaths(l) + (r.map(exprPaths) ?? [])
+            }
+        }
+        func exprPaths(_ e: ValueExpr) -> [String] {
+            switch e {
+            case .literal: return []
+            case .path(let p): return [p]
+            case .length(let x): return exprPaths(x)
+            case .arithmetic(_, let xs): return xs.flatMap(exprPaths)
+            }
+        }
+        return paths(condition).contains { $0.hasPrefix("receipt.") || $0.hasPrefix("derived.") }
+    }
+
     /// Evaluates the rule; returns a finding when its condition holds.
     public func evaluate(_ evidence: Evidence, receipt: String? = nil) -> Finding? {
         let ev = Evaluator(evidence: evidence)
@@ -28,6 +50,7 @@ extension Rule {
         let fx = fixes.map { Fix(explanation: render($0.explanation), commands: $0.commands.map(render), docs: $0.docs) }
         let items = self.evidence.map { Finding.EvidenceItem(path: $0, value: evidence.resolve($0)?.display ?? "n/a") }
         return Finding(ruleId: id, severity: severity, area: area, title: title, symptom: symptom,
-                       message: render(message), impact: impact, fixes: fx, evidence: items, receipt: receipt)
+                       message: render(message), impact: impact, fixes: fx, evidence: items,
+                       receipt: readsReceipt ? receipt : nil)
     }
 }
