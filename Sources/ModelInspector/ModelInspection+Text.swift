@@ -53,8 +53,8 @@ extension ModelInspection {
     }
 
     static func count(_ c: Int) -> String {
-        if c >= 1_000_000_000 { return String(format: "%.2f B (%d)", Double(c) / 1e9, c) }
-        if c >= 1_000_000 { return String(format: "%.1f M (%d)", Double(c) / 1e6, c) }
+        if c >= 1_000_000_000 { return String(format: "%.2f B", Double(c) / 1e9) + " (\(c))" }
+        if c >= 1_000_000 { return String(format: "%.1f M", Double(c) / 1e6) + " (\(c))" }
         return String(c)
     }
 

@@ -42,9 +42,10 @@ import GGUF
         let mx = try Self.build(arch: "llama", format: .mxfp4)
         #expect(mx.tensors[0].typeID == 39 && mx.tensors[0].type.format == .mxfp4)
         #expect(mx.dialect == .mainline)
-        // The same id with TL2's size (about 5 bits per 3 weights) in a bitnet-b1.58 file.
-        let tl = try Self.build(arch: "bitnet-b1.58", format: .tl2, ternaryBytes: 256 * 256 * 5 / 24 + 32)
-        #expect(tl.tensors[0].typeID == 39 && tl.tensors[0].type.format == .tl2)
+        // The same id with TL2's size in a bitnet-b1.58 file: for [256, 256] the fork's formula gives
+        // 0·256/3·5/8 + 256·256/2·4/8 = 16384, a multiple of 32, + 32.
+        let tl = try Self.build(arch: "bitnet-b1.58", format: .tl2)
+        #expect(tl.tensors[0].typeID == 39 && tl.tensors[0].type.format == .tl2 && tl.tensors[0].byteCount == 16416)
         let i = ModelInspector.inspect(tl)
         #expect(i.ternaryDescription?.contains("kernel config") == true)
         #expect(i.warnings.contains { $0.id == "tl_kernel_config_unknown" })
@@ -132,5 +133,32 @@ import GGUF
         #expect(ia.hasPrefix("fnv1a64:") && ia.count == 24)
         try SyntheticModel.write(to: b, options: .init(seed: 2))
         #expect(ia != ModelInspector.inspect(try GGUFFile.open(b)).file.identity)
+    }
+
+    @Test func forkI2SFixtureIsClassified() throws {
+        let path = TestEnvironment.repoRoot.appendingPathComponent("fixtures/gguf/corpus/valid-i2s-fork.gguf").path
+        let i = try ModelInspector.inspect(path: path)
+        #expect(i.architecture == "bitnet-b1.58" && i.fileType == 40)
+        #expect(i.ternaryFormat == "i2_s" && i.i2sInterleave == "unknown")
+        #expect(i.file.dialect == "bitnet_fork" && i.file.dialectReason.contains("bitnet-b1.58"))
+        let ids = Set(i.warnings.map(\.id))
+        #expect(ids.isSuperset(of: ["missing_tokenizer", "i2s_interleave_unknown"]))
+        #expect(!ids.contains("type_id_resolved_by_size"))
+        #expect(i.formats.first { $0.type == "i2_s" }?.bytes == 512 / 4 + 32)
+    }
+
+    @Test func untiedHeadCountsOneEmbeddingRow() throws {
+        var w = try GGUFWriter()
+        w.set("general.architecture", .string("llama"))
+        func zeros(_ n: Int) -> GGUFTensorSource { .bytes([UInt8](repeating: 0, count: n)) }
+        try w.addTensor("token_embd.weight", dims: [256, 10], type: .q8_0, zeros(80 * 34))
+        try w.addTensor("blk.0.attn_q.weight", dims: [256, 256], type: .q4_0, zeros(2048 * 18))
+        try w.addTensor("output.weight", dims: [256, 10], type: .q6_k, zeros(10 * 210))
+        let i = ModelInspector.inspect(try GGUFFile(bytes: try w.serialized()))
+        #expect(!i.tiedEmbeddings && i.embeddingType == "q8_0" && i.headType == "q6_k")
+        // One Q8_0 row of 256 weights (8 blocks of 34 bytes), the Q4_0 weight, the whole Q6_K head.
+        #expect(i.bytesPerTokenBreakdown == .init(ternary: 0, head: 2100, embeddingRow: 272, other: 36864))
+        #expect(i.bytesPerToken == 272 + 36864 + 2100)
+        #expect(i.parameters == 2560 + 65536 + 2560)
     }
 }

@@ -84,7 +84,7 @@ import GGUF
         #expect(embd.type.format == .f16 && embd.dims == [2560, 128_256])
         #expect(!w.tensors.contains { $0.name == "output.weight" })
         let dataBytes = w.tensors.reduce(0) { $0 + ($1.byteCount + 31) / 32 * 32 }
-        // About 1.19 GB (official file: 1,187,801,280 bytes incl. its tokenizer).
+        // About 1.19 GB of tensor data, like the official file.
         #expect(dataBytes > 1_170_000_000 && dataBytes < 1_200_000_000)
         #expect(throws: GGUFError.self) { try SyntheticModel.plan(.init(shape: .b3, format: .tq2_0)) }
     }

@@ -42,7 +42,8 @@ struct SynthCommand: AsyncParsableCommand {
             }
         } catch {
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
-            FileHandle.standardError.write(Data("bitnet-doctor: synth: \(error)\n".utf8))
+            let message = (error as? GGUFError).map { $0.offset == nil ? $0.message : "\($0)" } ?? "\(error)"
+            FileHandle.standardError.write(Data("bitnet-doctor: synth: \(message)\n".utf8))
             throw ExitCode(1)
         }
         if tty { FileHandle.standardError.write(Data("\n".utf8)) }
