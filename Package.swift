@@ -52,6 +52,8 @@ let package = Package(
             "GGUF", "ModelInspector", "SystemFacts", "Tokenizers", "Engine", "Doctor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Fuzz harness over the GGUF reader (docs/formats.md, scripts/fuzz-gguf.sh); replays a corpus when built normally.
+        .executableTarget(name: "GGUFFuzz", dependencies: ["GGUF", "ModelInspector"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["TestSupport", "GGUF"]),
         .testTarget(name: "ModelInspectorTests", dependencies: ["TestSupport", "ModelInspector", "GGUF"]),

@@ -20,6 +20,12 @@
     X(K_I2S_GEMV_VNNI, "i2s_i8_gemv.avxvnni") \
     X(K_I2S_GEMM_SCALAR, "i2s_i8_gemm.scalar") X(K_I2S_GEMM_AVX2, "i2s_i8_gemm.avx2") \
     X(K_I2S_GEMM_VNNI, "i2s_i8_gemm.avxvnni") \
+    X(K_I2S64_GEMV_SCALAR, "i2s64_i8_gemv.scalar") X(K_I2S64_GEMV_AVX2, "i2s64_i8_gemv.avx2") \
+    X(K_I2S64_GEMV_VNNI, "i2s64_i8_gemv.avxvnni") X(K_I2S64_GEMM_SCALAR, "i2s64_i8_gemm.scalar") \
+    X(K_I2S64_GEMM_AVX2, "i2s64_i8_gemm.avx2") X(K_I2S64_GEMM_VNNI, "i2s64_i8_gemm.avxvnni") \
+    X(K_I2S_GEMV_NEON, "i2s_i8_gemv.neon") X(K_I2S_GEMV_DOTPROD, "i2s_i8_gemv.dotprod") \
+    X(K_I2S_GEMM_NEON, "i2s_i8_gemm.neon") X(K_I2S_GEMM_DOTPROD, "i2s_i8_gemm.dotprod") \
+    X(K_F16_GEMV_NEON, "f16_gemv.neon") X(K_F16_GEMM_NEON, "f16_gemm.neon") \
     X(K_TQ2_I8_SCALAR, "tq2_0_i8_gemv.scalar") X(K_TQ2_I8_AVX2, "tq2_0_i8_gemv.avx2") \
     X(K_TQ1_I8_SCALAR, "tq1_0_i8_gemv.scalar") X(K_TQ1_I8_AVX2, "tq1_0_i8_gemv.avx2") \
     X(K_TQ2_Q8K_SCALAR, "tq2_0_q8_K_gemv.scalar") X(K_TQ2_Q8K_AVX2, "tq2_0_q8_K_gemv.avx2") \
@@ -56,6 +62,15 @@ static inline int ck_use(unsigned path) {
 }
 static inline int ck_avx2(void) { return ck_use(CK_PATH_AVX2); }
 static inline int ck_vnni(void) { return ck_use(CK_PATH_AVXVNNI); }
+static inline int ck_neon(void) { return ck_use(CK_PATH_NEON); }
+static inline int ck_dotprod(void) { return ck_use(CK_PATH_DOTPROD); }
+
+#if defined(__aarch64__)
+/* neon.c */
+int32_t ck_i2s_row_neon(const uint8_t *w, const int8_t *q, size_t nb);
+int32_t ck_i2s_row_dotprod(const uint8_t *w, const int8_t *q, size_t nb);
+float ck_f16_row_neon(const uint16_t *w, const float *x, size_t n);
+#endif
 
 /* ggml's nearest_int: round half to even via the 1.5·2^23 magic (|f| <= 4194303). */
 static inline int ck_nearest_int(float f) {

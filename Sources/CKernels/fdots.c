@@ -28,26 +28,25 @@ CK_AVX2 static inline float tail_bf16(const uint16_t *a, const float *b, size_t 
     float s = 0; for (; i < n; i++) s += ck_bf16_to_f32(a[i]) * b[i]; return s;
 }
 
-/* R rows (<= 4) of weights against one x: 32 lanes... per row 2×8 lanes, x loads shared. */
-#define ROWS_KERNEL(NAME, T, LD, TAIL)                                                                      \
-    CK_AVX2 static void NAME(const T *w, size_t ldw, int R, const float *x, size_t n, float *out, size_t os) { \
-        __m256 a[4][2];                                                                                     \
-        for (int r = 0; r < 4; r++) a[r][0] = a[r][1] = _mm256_setzero_ps();                                \
+/* One row against x: 4 independent 8-lane FMA chains over 32 elements, then 8 at a time, then a scalar tail.
+ * Rows are processed one after another (one sequential stream per thread: measured faster from DRAM than
+ * interleaving 4 rows). */
+#define ROW_KERNEL(NAME, T, LD, TAIL)                                                                       \
+    CK_AVX2 static float NAME(const T *w, const float *x, size_t n) {                                      \
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;                                         \
         size_t i = 0;                                                                                       \
-        for (; i + 16 <= n; i += 16) {                                                                      \
-            const __m256 x0 = _mm256_loadu_ps(x + i), x1 = _mm256_loadu_ps(x + i + 8);                     \
-            for (int r = 0; r < 4; r++) {                                                                   \
-                if (r >= R) break;                                                                          \
-                a[r][0] = _mm256_fmadd_ps(LD(w + r * ldw + i), x0, a[r][0]);                                \
-                a[r][1] = _mm256_fmadd_ps(LD(w + r * ldw + i + 8), x1, a[r][1]);                            \
-            }                                                                                               \
+        for (; i + 32 <= n; i += 32) {                                                                      \
+            a0 = _mm256_fmadd_ps(LD(w + i), _mm256_loadu_ps(x + i), a0);                                    \
+            a1 = _mm256_fmadd_ps(LD(w + i + 8), _mm256_loadu_ps(x + i + 8), a1);                            \
+            a2 = _mm256_fmadd_ps(LD(w + i + 16), _mm256_loadu_ps(x + i + 16), a2);                          \
+            a3 = _mm256_fmadd_ps(LD(w + i + 24), _mm256_loadu_ps(x + i + 24), a3);                          \
         }                                                                                                   \
-        for (int r = 0; r < R; r++)                                                                         \
-            out[r * os] = ck_hsum_f32_8(_mm256_add_ps(a[r][0], a[r][1])) + TAIL(w + r * ldw, x, i, n);      \
+        for (; i + 8 <= n; i += 8) a0 = _mm256_fmadd_ps(LD(w + i), _mm256_loadu_ps(x + i), a0);             \
+        return ck_hsum_f32_8(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3))) + TAIL(w, x, i, n); \
     }
-ROWS_KERNEL(rows_f32, float, ld_f32, tail_f32)
-ROWS_KERNEL(rows_f16, uint16_t, ld_f16, tail_f16)
-ROWS_KERNEL(rows_bf16, uint16_t, ld_bf16, tail_bf16)
+ROW_KERNEL(row_f32, float, ld_f32, tail_f32)
+ROW_KERNEL(row_f16, uint16_t, ld_f16, tail_f16)
+ROW_KERNEL(row_bf16, uint16_t, ld_bf16, tail_bf16)
 
 /* One row against T (<= 4) activation rows. */
 CK_AVX2 static void toks_f16(const uint16_t *w, const float *x, size_t ldx, int T, size_t n, float *out, size_t ldo) {
@@ -66,49 +65,56 @@ CK_AVX2 static void toks_f16(const uint16_t *w, const float *x, size_t ldx, int 
 
 float ck_dot_f32(const float *a, const float *b, size_t n) {
 #if CK_X86
-    if (ck_avx2()) { float r; rows_f32(a, 0, 1, b, n, &r, 1); return r; }
+    if (ck_avx2()) return row_f32(a, b, n);
 #endif
     return dot_f32_ref(a, b, n);
 }
 float ck_dot_f16_f32(const uint16_t *a, const float *b, size_t n) {
 #if CK_X86
-    if (ck_avx2()) { float r; rows_f16(a, 0, 1, b, n, &r, 1); return r; }
+    if (ck_avx2()) return row_f16(a, b, n);
+#endif
+#if defined(__aarch64__)
+    if (ck_neon()) return ck_f16_row_neon(a, b, n);
 #endif
     return dot_f16_ref(a, b, n);
 }
 float ck_dot_bf16_f32(const uint16_t *a, const float *b, size_t n) {
 #if CK_X86
-    if (ck_avx2()) { float r; rows_bf16(a, 0, 1, b, n, &r, 1); return r; }
+    if (ck_avx2()) return row_bf16(a, b, n);
 #endif
     return dot_bf16_ref(a, b, n);
 }
 
 #if CK_X86
-#define FGEMV_AVX2(ROWS, KA)                                                                   \
+#define FGEMV_AVX2(ROW, KA)                                                                    \
     if (ck_avx2()) {                                                                           \
         ck_count(KA);                                                                          \
-        for (size_t r = row0; r < row1; r += 4) {                                              \
-            int R = row1 - r >= 4 ? 4 : (int)(row1 - r);                                       \
-            ROWS(w + r * n, n, R, x, n, out + r, 1);                                           \
-        }                                                                                      \
+        for (size_t r = row0; r < row1; r++) out[r] = ROW(w + r * n, x, n);                    \
         return;                                                                                \
     }
 #else
-#define FGEMV_AVX2(ROWS, KA)
+#define FGEMV_AVX2(ROW, KA)
 #endif
 
 void ck_f32_gemv(const float *w, size_t n, size_t row0, size_t row1, const float *x, float *out) {
-    FGEMV_AVX2(rows_f32, K_F32_GEMV_AVX2)
+    FGEMV_AVX2(row_f32, K_F32_GEMV_AVX2)
     ck_count(K_F32_GEMV_SCALAR);
     for (size_t r = row0; r < row1; r++) out[r] = dot_f32_ref(w + r * n, x, n);
 }
 void ck_f16_gemv(const uint16_t *w, size_t n, size_t row0, size_t row1, const float *x, float *out) {
-    FGEMV_AVX2(rows_f16, K_F16_GEMV_AVX2)
+    FGEMV_AVX2(row_f16, K_F16_GEMV_AVX2)
+#if defined(__aarch64__)
+    if (ck_neon()) {
+        ck_count(K_F16_GEMV_NEON);
+        for (size_t r = row0; r < row1; r++) out[r] = ck_f16_row_neon(w + r * n, x, n);
+        return;
+    }
+#endif
     ck_count(K_F16_GEMV_SCALAR);
     for (size_t r = row0; r < row1; r++) out[r] = dot_f16_ref(w + r * n, x, n);
 }
 void ck_bf16_gemv(const uint16_t *w, size_t n, size_t row0, size_t row1, const float *x, float *out) {
-    FGEMV_AVX2(rows_bf16, K_BF16_GEMV_AVX2)
+    FGEMV_AVX2(row_bf16, K_BF16_GEMV_AVX2)
     ck_count(K_BF16_GEMV_SCALAR);
     for (size_t r = row0; r < row1; r++) out[r] = dot_bf16_ref(w + r * n, x, n);
 }
@@ -123,6 +129,14 @@ void ck_f16_gemm(const uint16_t *w, size_t n, size_t row0, size_t row1, const fl
                 int T = ntok - t >= 4 ? 4 : (int)(ntok - t);
                 toks_f16(w + r * n, x + t * ldx, ldx, T, n, out + t * ldo + r, ldo);
             }
+        return;
+    }
+#endif
+#if defined(__aarch64__)
+    if (ck_neon()) {
+        ck_count(K_F16_GEMM_NEON);
+        for (size_t r = row0; r < row1; r++)
+            for (size_t t = 0; t < ntok; t++) out[t * ldo + r] = ck_f16_row_neon(w + r * n, x + t * ldx, n);
         return;
     }
 #endif

@@ -32,88 +32,56 @@ static int32_t i2s_row_scalar(const uint8_t *w, const int8_t *q, size_t n) {
         _mm256_add_epi16(_mm256_maddubs_epi16(c2, _mm256_loadu_si256((const __m256i *)(qb + 64))),   \
                          _mm256_maddubs_epi16(c3, _mm256_loadu_si256((const __m256i *)(qb + 96)))))
 
-/* R rows (R <= 4) against one activation row. */
-CK_AVX2 static inline void i2s_rows_avx2(const uint8_t *w, size_t rb, int R, const int8_t *q, size_t nb,
-                                         int32_t *out) {
+/* One row against one activation row. Rows are processed one after the other, so each thread reads one
+ * sequential stream (interleaving several rows measured slower from DRAM: the prefetchers lose track). */
+CK_AVX2 static int32_t i2s_row_avx2(const uint8_t *w, const int8_t *q, size_t nb) {
     const __m256i m3 = _mm256_set1_epi8(3), ones = _mm256_set1_epi16(1);
-    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+    __m256i acc = _mm256_setzero_si256();
     for (size_t b0 = 0; b0 < nb; b0 += I2S_FLUSH) {
         const size_t be = b0 + I2S_FLUSH < nb ? b0 + I2S_FLUSH : nb;
-        __m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
+        __m256i s = _mm256_setzero_si256(), t = s; /* two chains; each adds <= 1536 per block and lane */
         for (size_t b = b0; b < be; b++) {
+            __m256i x = _mm256_loadu_si256((const __m256i *)(w + b * 32));
+            I2S_DECODE(x, c0, c1, c2, c3);
             const int8_t *qb = q + b * CK_QK_I2S;
-            const __m256i q0 = _mm256_loadu_si256((const __m256i *)qb);
-            const __m256i q1 = _mm256_loadu_si256((const __m256i *)(qb + 32));
-            const __m256i q2 = _mm256_loadu_si256((const __m256i *)(qb + 64));
-            const __m256i q3 = _mm256_loadu_si256((const __m256i *)(qb + 96));
-#define ROW(k, s)                                                                                       \
-            if (R > k) {                                                                                \
-                __m256i x = _mm256_loadu_si256((const __m256i *)(w + k * rb + b * 32));                 \
-                I2S_DECODE(x, c0, c1, c2, c3);                                                          \
-                s = _mm256_add_epi16(s, _mm256_add_epi16(                                               \
-                    _mm256_add_epi16(_mm256_maddubs_epi16(c0, q0), _mm256_maddubs_epi16(c1, q1)),       \
-                    _mm256_add_epi16(_mm256_maddubs_epi16(c2, q2), _mm256_maddubs_epi16(c3, q3))));     \
-            }
-            ROW(0, s0) ROW(1, s1) ROW(2, s2) ROW(3, s3)
-#undef ROW
+            s = _mm256_add_epi16(s, _mm256_add_epi16(
+                    _mm256_maddubs_epi16(c0, _mm256_loadu_si256((const __m256i *)qb)),
+                    _mm256_maddubs_epi16(c1, _mm256_loadu_si256((const __m256i *)(qb + 32)))));
+            t = _mm256_add_epi16(t, _mm256_add_epi16(
+                    _mm256_maddubs_epi16(c2, _mm256_loadu_si256((const __m256i *)(qb + 64))),
+                    _mm256_maddubs_epi16(c3, _mm256_loadu_si256((const __m256i *)(qb + 96)))));
         }
-        a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(s0, ones));
-        a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(s1, ones));
-        a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(s2, ones));
-        a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(s3, ones));
+        acc = _mm256_add_epi32(acc, _mm256_add_epi32(_mm256_madd_epi16(s, ones), _mm256_madd_epi16(t, ones)));
     }
-    out[0] = ck_hsum_i32_8(a0);
-    if (R > 1) out[1] = ck_hsum_i32_8(a1);
-    if (R > 2) out[2] = ck_hsum_i32_8(a2);
-    if (R > 3) out[3] = ck_hsum_i32_8(a3);
+    return ck_hsum_i32_8(acc);
 }
 
-CK_AVXVNNI static inline void i2s_rows_vnni(const uint8_t *w, size_t rb, int R, const int8_t *q, size_t nb,
-                                            int32_t *out) {
+/* VNNI: four independent int32 chains (one per 32-weight group of the block), no int16 stage. */
+CK_AVXVNNI static int32_t i2s_row_vnni(const uint8_t *w, const int8_t *q, size_t nb) {
     const __m256i m3 = _mm256_set1_epi8(3);
     __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
     for (size_t b = 0; b < nb; b++) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(w + b * 32));
+        I2S_DECODE(x, c0, c1, c2, c3);
         const int8_t *qb = q + b * CK_QK_I2S;
-        const __m256i q0 = _mm256_loadu_si256((const __m256i *)qb);
-        const __m256i q1 = _mm256_loadu_si256((const __m256i *)(qb + 32));
-        const __m256i q2 = _mm256_loadu_si256((const __m256i *)(qb + 64));
-        const __m256i q3 = _mm256_loadu_si256((const __m256i *)(qb + 96));
-#define ROW(k, a)                                                                   \
-        if (R > k) {                                                                \
-            __m256i x = _mm256_loadu_si256((const __m256i *)(w + k * rb + b * 32)); \
-            I2S_DECODE(x, c0, c1, c2, c3);                                          \
-            a = _mm256_dpbusd_avx_epi32(a, c0, q0);                                 \
-            a = _mm256_dpbusd_avx_epi32(a, c1, q1);                                 \
-            a = _mm256_dpbusd_avx_epi32(a, c2, q2);                                 \
-            a = _mm256_dpbusd_avx_epi32(a, c3, q3);                                 \
-        }
-        ROW(0, a0) ROW(1, a1) ROW(2, a2) ROW(3, a3)
-#undef ROW
+        a0 = _mm256_dpbusd_avx_epi32(a0, c0, _mm256_loadu_si256((const __m256i *)qb));
+        a1 = _mm256_dpbusd_avx_epi32(a1, c1, _mm256_loadu_si256((const __m256i *)(qb + 32)));
+        a2 = _mm256_dpbusd_avx_epi32(a2, c2, _mm256_loadu_si256((const __m256i *)(qb + 64)));
+        a3 = _mm256_dpbusd_avx_epi32(a3, c3, _mm256_loadu_si256((const __m256i *)(qb + 96)));
     }
-    out[0] = ck_hsum_i32_8(a0);
-    if (R > 1) out[1] = ck_hsum_i32_8(a1);
-    if (R > 2) out[2] = ck_hsum_i32_8(a2);
-    if (R > 3) out[3] = ck_hsum_i32_8(a3);
+    return ck_hsum_i32_8(_mm256_add_epi32(_mm256_add_epi32(a0, a1), _mm256_add_epi32(a2, a3)));
 }
 
 CK_AVX2 static void i2s_gemv_avx2(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q,
                                   int32_t *out) {
     const size_t rb = n / 4, nb = n / CK_QK_I2S;
-    for (size_t r = row0; r < row1; r += 4) {
-        const int R = row1 - r >= 4 ? 4 : (int)(row1 - r);
-        if (R == 4) i2s_rows_avx2(w + r * rb, rb, 4, q, nb, out + (r - row0));
-        else i2s_rows_avx2(w + r * rb, rb, R, q, nb, out + (r - row0));
-    }
+    for (size_t r = row0; r < row1; r++) out[r - row0] = i2s_row_avx2(w + r * rb, q, nb);
 }
 
 CK_AVXVNNI static void i2s_gemv_vnni(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q,
                                      int32_t *out) {
     const size_t rb = n / 4, nb = n / CK_QK_I2S;
-    for (size_t r = row0; r < row1; r += 4) {
-        const int R = row1 - r >= 4 ? 4 : (int)(row1 - r);
-        if (R == 4) i2s_rows_vnni(w + r * rb, rb, 4, q, nb, out + (r - row0));
-        else i2s_rows_vnni(w + r * rb, rb, R, q, nb, out + (r - row0));
-    }
+    for (size_t r = row0; r < row1; r++) out[r - row0] = i2s_row_vnni(w + r * rb, q, nb);
 }
 
 /* One weight row against T (<= 4) activation rows: the codes are decoded once per block for all tokens. */
@@ -179,10 +147,48 @@ CK_AVX2 static void i2s_gemm_avx2(const uint8_t *w, size_t n, size_t row0, size_
         }
 }
 
+/* 2 rows × 4 tokens: per block two code loads and sixteen activation loads feed 32 vpdpbusd (measured 1.8×
+ * faster than 1 row × 4 tokens). out[t*ldo + j] for row j in {0,1}, token t < 4. */
+CK_AVXVNNI static inline void i2s_tile24_vnni(const uint8_t *w, size_t rb, const int8_t *q, size_t ldq, size_t nb,
+                                              int32_t *out, size_t ldo) {
+    const __m256i m3 = _mm256_set1_epi8(3);
+    __m256i a00 = _mm256_setzero_si256(), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+    for (size_t b = 0; b < nb; b++) {
+        const __m256i x0 = _mm256_loadu_si256((const __m256i *)(w + b * 32));
+        const __m256i x1 = _mm256_loadu_si256((const __m256i *)(w + rb + b * 32));
+        const int8_t *qb = q + b * CK_QK_I2S;
+        for (int k = 0; k < 4; k++) {
+            const int sh = 6 - 2 * k;
+            const __m256i c0 = _mm256_and_si256(_mm256_srli_epi16(x0, sh), m3);
+            const __m256i c1 = _mm256_and_si256(_mm256_srli_epi16(x1, sh), m3);
+            __m256i v = _mm256_loadu_si256((const __m256i *)(qb + 32 * k));
+            a00 = _mm256_dpbusd_avx_epi32(a00, c0, v); a10 = _mm256_dpbusd_avx_epi32(a10, c1, v);
+            v = _mm256_loadu_si256((const __m256i *)(qb + ldq + 32 * k));
+            a01 = _mm256_dpbusd_avx_epi32(a01, c0, v); a11 = _mm256_dpbusd_avx_epi32(a11, c1, v);
+            v = _mm256_loadu_si256((const __m256i *)(qb + 2 * ldq + 32 * k));
+            a02 = _mm256_dpbusd_avx_epi32(a02, c0, v); a12 = _mm256_dpbusd_avx_epi32(a12, c1, v);
+            v = _mm256_loadu_si256((const __m256i *)(qb + 3 * ldq + 32 * k));
+            a03 = _mm256_dpbusd_avx_epi32(a03, c0, v); a13 = _mm256_dpbusd_avx_epi32(a13, c1, v);
+        }
+    }
+    out[0] = ck_hsum_i32_8(a00); out[ldo] = ck_hsum_i32_8(a01);
+    out[2 * ldo] = ck_hsum_i32_8(a02); out[3 * ldo] = ck_hsum_i32_8(a03);
+    out[1] = ck_hsum_i32_8(a10); out[ldo + 1] = ck_hsum_i32_8(a11);
+    out[2 * ldo + 1] = ck_hsum_i32_8(a12); out[3 * ldo + 1] = ck_hsum_i32_8(a13);
+}
+
 CK_AVXVNNI static void i2s_gemm_vnni(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q,
                                      size_t ldq, size_t ntok, int32_t *out, size_t ldo) {
     const size_t rb = n / 4, nb = n / CK_QK_I2S;
-    for (size_t r = row0; r < row1; r++)
+    size_t r = row0;
+    for (; r + 2 <= row1; r += 2) {
+        size_t t = 0;
+        for (; t + 4 <= ntok; t += 4) i2s_tile24_vnni(w + r * rb, rb, q + t * ldq, ldq, nb, out + t * ldo + (r - row0), ldo);
+        if (t < ntok)
+            for (size_t j = 0; j < 2; j++)
+                i2s_tokens_vnni(w + (r + j) * rb, q + t * ldq, ldq, (int)(ntok - t), nb, out + t * ldo + (r + j - row0), ldo);
+    }
+    if (r < row1)
         for (size_t t = 0; t < ntok; t += 4) {
             const int T = ntok - t >= 4 ? 4 : (int)(ntok - t);
             i2s_tokens_vnni(w + r * rb, q + t * ldq, ldq, T, nb, out + t * ldo + (r - row0), ldo);
@@ -195,6 +201,16 @@ static void i2s_gemv_rel(const uint8_t *w, size_t n, size_t row0, size_t row1, c
 #if CK_X86
     if (ck_vnni()) { ck_count(K_I2S_GEMV_VNNI); i2s_gemv_vnni(w, n, row0, row1, q, out); return; }
     if (ck_avx2()) { ck_count(K_I2S_GEMV_AVX2); i2s_gemv_avx2(w, n, row0, row1, q, out); return; }
+#endif
+#if defined(__aarch64__)
+    if (ck_neon()) {
+        const int dp = ck_dotprod();
+        ck_count(dp ? K_I2S_GEMV_DOTPROD : K_I2S_GEMV_NEON);
+        for (size_t r = row0; r < row1; r++)
+            out[r - row0] = dp ? ck_i2s_row_dotprod(w + r * (n / 4), q, n / CK_QK_I2S)
+                               : ck_i2s_row_neon(w + r * (n / 4), q, n / CK_QK_I2S);
+        return;
+    }
 #endif
     ck_count(K_I2S_GEMV_SCALAR);
     for (size_t r = row0; r < row1; r++) out[r - row0] = i2s_row_scalar(w + r * (n / 4), q, n);
@@ -221,6 +237,17 @@ void ck_i2s_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const int
 #if CK_X86
     if (ck_vnni()) { ck_count(K_I2S_GEMM_VNNI); i2s_gemm_vnni(w, n, row0, row1, q, ldq, ntok, out, ldo); return; }
     if (ck_avx2()) { ck_count(K_I2S_GEMM_AVX2); i2s_gemm_avx2(w, n, row0, row1, q, ldq, ntok, out, ldo); return; }
+#endif
+#if defined(__aarch64__)
+    if (ck_neon()) {
+        const int dp = ck_dotprod();
+        ck_count(dp ? K_I2S_GEMM_DOTPROD : K_I2S_GEMM_NEON);
+        for (size_t r = row0; r < row1; r++)
+            for (size_t t = 0; t < ntok; t++)
+                out[t * ldo + (r - row0)] = dp ? ck_i2s_row_dotprod(w + r * (n / 4), q + t * ldq, n / CK_QK_I2S)
+                                               : ck_i2s_row_neon(w + r * (n / 4), q + t * ldq, n / CK_QK_I2S);
+        return;
+    }
 #endif
     ck_count(K_I2S_GEMM_SCALAR);
     for (size_t r = row0; r < row1; r++)

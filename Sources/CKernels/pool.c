@@ -11,11 +11,11 @@ struct ck_pool {
     pthread_t *workers;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    _Atomic unsigned generation;   /* bumped once per parallel_for */
+    _Alignas(64) _Atomic unsigned generation;   /* bumped once per parallel_for */
     _Atomic int sleepers;
     _Atomic int stop;
-    _Atomic size_t next_task;
-    _Atomic int pending;           /* workers still busy with the current generation */
+    _Alignas(64) _Atomic size_t next_task;      /* claimed by every thread: its own cache line */
+    _Alignas(64) _Atomic int pending;           /* workers still busy with the current generation */
     size_t n_tasks;
     ck_task_fn fn;
     void *ctx;
@@ -43,13 +43,18 @@ static void *worker_main(void *arg) {
     struct worker_arg wa = *(struct worker_arg *)arg;
     free(arg);
     ck_pool *p = wa.pool;
-    unsigned seen = atomic_load(&p->generation);
+    unsigned seen = 0; /* the generation at creation: a job published before this thread ran is not missed */
     for (;;) {
         unsigned g;
         unsigned spins = 0;
         while ((g = atomic_load_explicit(&p->generation, memory_order_acquire)) == seen) {
             if (atomic_load_explicit(&p->stop, memory_order_relaxed)) return NULL;
-            if (++spins < p->spin) { cpu_relax(); continue; }
+            if (++spins < p->spin) {
+                /* yield now and then: on a machine with more runnable threads than cores, a pure spin keeps the
+                 * thread that still has work (or the caller) off the CPU */
+                if (spins % 64 == 0) sched_yield(); else cpu_relax();
+                continue;
+            }
             pthread_mutex_lock(&p->mu);
             atomic_fetch_add(&p->sleepers, 1);
             while (atomic_load(&p->generation) == seen && !atomic_load(&p->stop)) pthread_cond_wait(&p->cv, &p->mu);
@@ -74,10 +79,11 @@ static void wake_all(ck_pool *p) {
 
 ck_pool *ck_pool_create(int n_threads) {
     if (n_threads < 1 || n_threads > 1024) return NULL;
-    ck_pool *p = calloc(1, sizeof *p);
-    if (!p) return NULL;
+    ck_pool *p = NULL;
+    if (posix_memalign((void **)&p, 64, sizeof *p) != 0) return NULL;
+    memset(p, 0, sizeof *p);
     p->n_threads = n_threads;
-    p->spin = 20000;
+    p->spin = 4096;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
     p->workers = calloc((size_t)n_threads, sizeof(pthread_t));
@@ -126,6 +132,6 @@ void ck_pool_parallel_for(ck_pool *p, size_t n_tasks, ck_task_fn fn, void *ctx) 
     run_tasks(p, 0);
     unsigned spins = 0;
     while (atomic_load_explicit(&p->pending, memory_order_acquire) > 0) {
-        if (++spins < 1u << 16) cpu_relax(); else sched_yield();
+        if (++spins < 256) cpu_relax(); else sched_yield();
     }
 }

@@ -83,36 +83,94 @@ CK_AVX2 static inline int32_t udot32(__m256i u, const int8_t *s) { /* Σ u·s, u
     return ck_hsum_i32_8(_mm256_madd_epi16(p, _mm256_set1_epi16(1)));
 }
 
+#define F16C(x) _cvtsh_ss(x) /* F16C: the same value as ck_f16_to_f32 */
+
+/* Per-block integer sums of 8 blocks gathered into one vector (lane i = block i), so the float part can be done
+ * 8 blocks at a time with the generic code's exact operations, then added to sumf in block order. */
+CK_AVX2 static inline __m256i reduce8(const __m256i v[8]) {
+    const __m256i h01 = _mm256_hadd_epi32(v[0], v[1]), h23 = _mm256_hadd_epi32(v[2], v[3]);
+    const __m256i h45 = _mm256_hadd_epi32(v[4], v[5]), h67 = _mm256_hadd_epi32(v[6], v[7]);
+    const __m256i a = _mm256_hadd_epi32(h01, h23), b = _mm256_hadd_epi32(h45, h67);
+    return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
+}
+CK_AVX2 static inline float add8_in_order(float sumf, __m256 p) {
+    float t[8];
+    _mm256_storeu_ps(t, p);
+    for (int i = 0; i < 8; i++) sumf += t[i];
+    return sumf;
+}
+/* exact Σ a·b for 32 int8 pairs, as 8 int32 partial sums */
+CK_AVX2 static inline __m256i dot_i8_32(const int8_t *a8, const int8_t *b8) {
+    const __m256i a = _mm256_loadu_si256((const __m256i *)a8), b = _mm256_loadu_si256((const __m256i *)b8);
+    const __m256i lo = _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm256_castsi256_si128(a)),
+                                         _mm256_cvtepi8_epi16(_mm256_castsi256_si128(b)));
+    const __m256i hi = _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm256_extracti128_si256(a, 1)),
+                                         _mm256_cvtepi8_epi16(_mm256_extracti128_si256(b, 1)));
+    return _mm256_add_epi32(lo, hi);
+}
+/* Σ u·s for 32 pairs with u in [0, 15] (any int8 s): 8 int32 partial sums */
+CK_AVX2 static inline __m256i dot_u4_32(__m256i u, const int8_t *s8) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(u, _mm256_loadu_si256((const __m256i *)s8)), _mm256_set1_epi16(1));
+}
+
 CK_AVX2 static float q8_0_row_avx2(const ck_block_q8_0 *x, const ck_block_q8_0 *y, size_t nb) {
     float sumf = 0;
-    for (size_t ib = 0; ib < nb; ib++) {
-        __m256i a = _mm256_loadu_si256((const __m256i *)x[ib].qs), b = _mm256_loadu_si256((const __m256i *)y[ib].qs);
-        /* exact for any int8 pair: widen to int16 and use madd */
-        __m256i lo = _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm256_castsi256_si128(a)),
-                                       _mm256_cvtepi8_epi16(_mm256_castsi256_si128(b)));
-        __m256i hi = _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm256_extracti128_si256(a, 1)),
-                                       _mm256_cvtepi8_epi16(_mm256_extracti128_si256(b, 1)));
-        int sumi = ck_hsum_i32_8(_mm256_add_epi32(lo, hi));
-        sumf += sumi * (F16(x[ib].d) * F16(y[ib].d));
+    size_t ib = 0;
+    for (; ib + 8 <= nb; ib += 8) {
+        __m256i v[8];
+        float dd[8];
+        for (int i = 0; i < 8; i++) {
+            v[i] = dot_i8_32(x[ib + i].qs, y[ib + i].qs);
+            dd[i] = F16C(x[ib + i].d) * F16C(y[ib + i].d);
+        }
+        sumf = add8_in_order(sumf, _mm256_mul_ps(_mm256_cvtepi32_ps(reduce8(v)), _mm256_loadu_ps(dd)));
     }
+    for (; ib < nb; ib++) sumf += ck_hsum_i32_8(dot_i8_32(x[ib].qs, y[ib].qs)) * (F16C(x[ib].d) * F16C(y[ib].d));
     return sumf;
 }
 
 CK_AVX2 static float q4_0_row_avx2(const ck_block_q4_0 *x, const ck_block_q8_0 *y, size_t nb) {
     float sumf = 0;
-    const __m256i one = _mm256_set1_epi8(1);
-    for (size_t ib = 0; ib < nb; ib++) {
+    const __m256i one = _mm256_set1_epi8(1), eight = _mm256_set1_epi32(8);
+    size_t ib = 0;
+    for (; ib + 8 <= nb; ib += 8) {
+        __m256i v[8];
+        float dx[8], dy[8];
+        for (int i = 0; i < 8; i++) { /* Σ (n − 8)·y = Σ n·y − 8·Σ y */
+            v[i] = _mm256_sub_epi32(dot_u4_32(load_nibbles(x[ib + i].qs), y[ib + i].qs),
+                                    _mm256_mullo_epi32(eight, dot_u4_32(one, y[ib + i].qs)));
+            dx[i] = F16C(x[ib + i].d);
+            dy[i] = F16C(y[ib + i].d);
+        }
+        const __m256 p = _mm256_mul_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(reduce8(v)), _mm256_loadu_ps(dx)),
+                                       _mm256_loadu_ps(dy));
+        sumf = add8_in_order(sumf, p);
+    }
+    for (; ib < nb; ib++) {
         int sn = udot32(load_nibbles(x[ib].qs), y[ib].qs), sy = udot32(one, y[ib].qs);
-        sumf += (sn - 8 * sy) * F16(x[ib].d) * F16(y[ib].d);
+        sumf += (sn - 8 * sy) * F16C(x[ib].d) * F16C(y[ib].d);
     }
     return sumf;
 }
 
 CK_AVX2 static float q4_1_row_avx2(const ck_block_q4_1 *x, const ck_block_q8_1 *y, size_t nb) {
     float sumf = 0;
-    for (size_t ib = 0; ib < nb; ib++) {
+    size_t ib = 0;
+    for (; ib + 8 <= nb; ib += 8) {
+        __m256i v[8];
+        float dd[8], ms[8];
+        for (int i = 0; i < 8; i++) {
+            v[i] = dot_u4_32(load_nibbles(x[ib + i].qs), y[ib + i].qs);
+            dd[i] = F16C(x[ib + i].d) * F16C(y[ib + i].d);
+            ms[i] = F16C(x[ib + i].m) * F16C(y[ib + i].s);
+        }
+        const __m256 p = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(dd), _mm256_cvtepi32_ps(reduce8(v))),
+                                       _mm256_loadu_ps(ms));
+        sumf = add8_in_order(sumf, p);
+    }
+    for (; ib < nb; ib++) {
         int sumi = udot32(load_nibbles(x[ib].qs), y[ib].qs);
-        sumf += (F16(x[ib].d) * F16(y[ib].d)) * sumi + F16(x[ib].m) * F16(y[ib].s);
+        sumf += (F16C(x[ib].d) * F16C(y[ib].d)) * sumi + F16C(x[ib].m) * F16C(y[ib].s);
     }
     return sumf;
 }
@@ -147,7 +205,7 @@ CK_AVX2 static float q6_K_row_avx2(const ck_block_q6_K *x, const ck_block_q8_K *
             acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(g0, _mm256_set1_epi32(x[i].scales[2 * k])));
             acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(g1, _mm256_set1_epi32(x[i].scales[2 * k + 1])));
         }
-        const float d = F16(x[i].d) * y[i].d;
+        const float d = F16C(x[i].d) * y[i].d;
         sums = _mm256_add_ps(sums, _mm256_mul_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(acc)));
     }
     float s8[8], sumf = 0;

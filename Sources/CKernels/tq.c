@@ -93,7 +93,6 @@ CK_AVX2 static inline void tq1_decode_avx2(const ck_block_tq1_0 *x, __m256i c[8]
 #endif
 
 /* ------------------------------------------------------------ per-token int8 */
-static int32_t qsum_scalar(const int8_t *q, size_t n) { int32_t s = 0; for (size_t i = 0; i < n; i++) s += q[i]; return s; }
 
 #define TQ_I8_GEMV(NAME, BLOCK, CODES, DECODE, KS, KA)                                                        \
     void ck_##NAME##_i8_gemv(const BLOCK *w, size_t n, size_t row0, size_t row1, const int8_t *q,             \
@@ -156,6 +155,7 @@ static int32_t qsum_scalar(const int8_t *q, size_t n) { int32_t s = 0; for (size
     }
 
 #if CK_X86
+static int32_t qsum_scalar(const int8_t *q, size_t n) { int32_t s = 0; for (size_t i = 0; i < n; i++) s += q[i]; return s; }
 #define TQ_AVX2_OK ck_avx2()
 #define TQ_AVX2_ROWS(NAME, BLOCK, DECODE)                                                                     \
     CK_AVX2 static void NAME##_i8_rows_avx2(const BLOCK *w, size_t nb, size_t row0, size_t row1,              \
@@ -178,7 +178,7 @@ static int32_t qsum_scalar(const int8_t *q, size_t n) { int32_t s = 0; for (size
             for (size_t b = 0; b < nb; b++) {                                                                 \
                 DECODE(&w[r * nb + b], c);                                                                    \
                 int32_t sb = ck_hsum_i32_8(_mm256_sub_epi32(dot8(c, q + b * 256), qsum256(q + b * 256)));      \
-                acc += ck_f16_to_f32(w[r * nb + b].d) * (float)sb;                                            \
+                acc += _cvtsh_ss(w[r * nb + b].d) * (float)sb;                                            \
             }                                                                                                 \
             out[r] = acc / s;                                                                                 \
         }                                                                                                     \
@@ -193,7 +193,7 @@ static int32_t qsum_scalar(const int8_t *q, size_t n) { int32_t s = 0; for (size
                 __m256i bs = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[b].bsums),               \
                                                _mm256_set1_epi16(1));                                         \
                 int32_t sb = ck_hsum_i32_8(_mm256_sub_epi32(dot8(c, y[b].qs), bs));                           \
-                sumf += (float)sb * (y[b].d * ck_f16_to_f32(w[r * nb + b].d));                                \
+                sumf += (float)sb * (y[b].d * _cvtsh_ss(w[r * nb + b].d));                                \
             }                                                                                                 \
             out[r] = sumf;                                                                                    \
         }                                                                                                     \

@@ -63,12 +63,24 @@ extension GGUFCursor {
             position += n * size
             return
         }
-        for i in 0 ..< n {
-            if t == .string {
-                _ = try stringRange("\(what) element \(i)")
-            } else {
-                _ = try array("\(what) element \(i)", depth: depth + 1)
+        if t == .string {
+            // Hot path (vocabularies: hundreds of thousands of strings): no message is built unless one fails.
+            let lengthSize = wideCounts ? 8 : 4
+            let base = storage.base, size = storage.count
+            var p = position
+            for i in 0 ..< n {
+                guard size - p >= lengthSize else { position = p; _ = try stringRange("\(what) element \(i)"); p = position; continue }
+                let len = wideCounts
+                    ? UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p, as: UInt64.self))
+                    : UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: p, as: UInt32.self)))
+                guard len <= UInt64(size - p - lengthSize) else { position = p; _ = try stringRange("\(what) element \(i)"); p = position; continue }
+                p += lengthSize + Int(len)
             }
+            position = p
+            return
+        }
+        for i in 0 ..< n {
+            _ = try array("\(what) element \(i)", depth: depth + 1)
         }
     }
 }

@@ -22,9 +22,9 @@ extension GGUFFile {
         let nt = try c.count("tensor count")
         let kStart = c.position
         let nk = try c.count("metadata count")
-        // A metadata entry takes at least 13 bytes, a tensor info at least 20.
-        try c.fits(nk, minSize: 13, "metadata count", at: kStart)
-        try c.fits(nt, minSize: 20, "tensor count", at: tStart)
+        // A metadata entry takes at least 13 bytes (9 in v1), a tensor info at least 24 (20 in v1).
+        try c.fits(nk, minSize: c.wideCounts ? 13 : 9, "metadata count", at: kStart)
+        try c.fits(nt, minSize: c.wideCounts ? 24 : 20, "tensor count", at: tStart)
         return Header(version: version, tensorCount: nt, kvCount: nk, end: c.position)
     }
 

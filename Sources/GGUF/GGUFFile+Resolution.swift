@@ -56,10 +56,7 @@ extension GGUFFile {
                 }
                 throw GGUFError(.badDimensions, at: t.at, "tensor '\(t.name)' of type \(traits.name) has first dimension \(row), not a multiple of its block size \(traits.blockSize)")
             }
-            var byteCount = size
-            if case .lookupTable(_, _, let num, let den) = traits.sizeRule {
-                byteCount = min(available, n.multipliedReportingOverflow(by: num).partialValue / den + 64)
-            }
+            let byteCount = size
             let (end, o) = t.offset.addingReportingOverflow(byteCount)
             if o || end > dataSize {
                 throw GGUFError(.outOfBounds, at: t.at, "tensor '\(t.name)' (\(traits.name), \(byteCount) bytes at data offset \(t.offset)) runs past the end of the file by \(o ? byteCount : end - dataSize) bytes")

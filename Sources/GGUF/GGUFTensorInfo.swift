@@ -11,7 +11,7 @@ public struct GGUFTensorInfo: Sendable, CustomStringConvertible {
     public let relativeOffset: Int
     /// Absolute file offset of the tensor's first byte.
     public let offset: Int
-    /// Bytes the tensor occupies (from the traits table's size rule; for TL1/TL2 the span up to the next tensor).
+    /// Bytes the tensor occupies (from the traits table's size rule).
     public let byteCount: Int
     /// Where this tensor's info record starts in the file.
     public let infoOffset: Int

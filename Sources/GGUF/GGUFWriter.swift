@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where a tensor's bytes come from when the file is written.
 public enum GGUFTensorSource {
     case bytes([UInt8])
@@ -45,8 +51,7 @@ public struct GGUFWriter {
         if let i = metadata.firstIndex(where: { $0.key == key }) { metadata[i].value = value } else { metadata.append((key, value)) }
     }
 
-    /// Adds a tensor. `dims[0]` is the contiguous axis. The byte size follows from the traits table
-    /// (for TL1/TL2, from the bytes given).
+    /// Adds a tensor. `dims[0]` is the contiguous axis. The byte size follows from the traits table.
     public mutating func addTensor(_ name: String, dims: [Int], type: TensorFormat, _ source: GGUFTensorSource) throws {
         let traits = type.traits
         guard !name.isEmpty, tensors.allSatisfy({ $0.name != name }) else {
@@ -61,11 +66,10 @@ public struct GGUFWriter {
             guard !o else { throw GGUFError(.invalidArgument, at: nil, "tensor '\(name)' element count overflows") }
             n = p
         }
-        guard var size = traits.byteSize(elements: n, rowLength: dims[0]) else {
+        guard let size = traits.byteSize(elements: n, rowLength: dims[0]) else {
             throw GGUFError(.invalidArgument, at: nil, "tensor '\(name)' dims \(dims) do not fit type \(traits.name) (block size \(traits.blockSize))")
         }
         if case .bytes(let b) = source {
-            if case .lookupTable = traits.sizeRule, b.count >= size { size = b.count }
             guard b.count == size else {
                 throw GGUFError(.invalidArgument, at: nil, "tensor '\(name)' has \(b.count) bytes, type \(traits.name) needs \(size)")
             }
@@ -75,7 +79,8 @@ public struct GGUFWriter {
 
     private func pad(_ n: Int) -> Int { (n + alignment - 1) / alignment * alignment }
 
-    /// Writes the file to `path`. `progress(done, total)` is called after each tensor with data bytes.
+    /// Writes the file to `path` (removed again if writing fails). `progress(done, total)` is called after
+    /// each tensor with data bytes.
     public func write(to path: String, progress: ((Int, Int) -> Void)? = nil) throws {
         let sink = try GGUFFileSink(path: path)
         var any: any GGUFByteSink = sink
@@ -84,6 +89,7 @@ public struct GGUFWriter {
             try sink.close()
         } catch {
             try? sink.close()
+            unlink(path) // no half-written model left behind
             throw error
         }
     }

@@ -100,14 +100,53 @@ extension TensorCodec {
         return out
     }
 
-    /// TQ2_0 from ternary values and one scale (each block's d = scale, or 0 for an all-zero block).
+    /// TQ2_0 from ternary values and one scale: the bytes `quantizeTQ2_0` gives for `values × scale`
+    /// (each block's d = scale, or 0 for an all-zero block), computed directly.
     public static func encodeTQ2_0(values: [Int8], scale: Float) -> [UInt8] {
-        quantizeTQ2_0(values.map { Float($0) * scale })
+        precondition(values.count % 256 == 0)
+        var out = [UInt8](repeating: 0, count: values.count / 256 * 66)
+        values.withUnsafeBufferPointer { v in
+            for b in 0 ..< v.count / 256 {
+                let base = b * 256, o = b * 66
+                var nonzero = false
+                for half in 0 ..< 2 {
+                    for m in 0 ..< 32 {
+                        var q = 0
+                        for n in 0 ..< 4 {
+                            let x = v[base + half * 128 + m + n * 32]
+                            nonzero = nonzero || x != 0
+                            q |= Int(x + 1) << (2 * n)
+                        }
+                        out[o + half * 32 + m] = UInt8(q)
+                    }
+                }
+                let d = HalfFloat.fromFloat(nonzero ? abs(scale) : 0)
+                out[o + 64] = UInt8(d & 0xFF); out[o + 65] = UInt8(d >> 8)
+            }
+        }
+        return out
     }
 
-    /// TQ1_0 from ternary values and one scale.
+    /// TQ1_0 from ternary values and one scale (same bytes as `quantizeTQ1_0` of `values × scale`).
     public static func encodeTQ1_0(values: [Int8], scale: Float) -> [UInt8] {
-        quantizeTQ1_0(values.map { Float($0) * scale })
+        precondition(values.count % 256 == 0)
+        var out = [UInt8](repeating: 0, count: values.count / 256 * 54)
+        values.withUnsafeBufferPointer { v in
+            for b in 0 ..< v.count / 256 {
+                let base = b * 256, o = b * 54
+                var nonzero = false
+                func t(_ i: Int) -> Int { let x = v[base + i]; nonzero = nonzero || x != 0; return Int(x + 1) }
+                func pack(_ q: Int) -> UInt8 { UInt8((q * 256 + 242) / 243) }
+                for m in 0 ..< 32 { out[o + m] = pack(t(m) * 81 + t(m + 32) * 27 + t(m + 64) * 9 + t(m + 96) * 3 + t(m + 128)) }
+                for m in 0 ..< 16 {
+                    out[o + 32 + m] = pack(t(160 + m) * 81 + t(176 + m) * 27 + t(192 + m) * 9 + t(208 + m) * 3 + t(224 + m))
+                }
+                for j in 0 ..< 4 { out[o + 48 + j] = pack((t(240 + j) * 27 + t(244 + j) * 9 + t(248 + j) * 3 + t(252 + j)) * 3) }
+                let d = HalfFloat.fromFloat(nonzero ? abs(scale) : 0)
+                out[o + 52] = UInt8(d & 0xFF); out[o + 53] = UInt8(d >> 8)
+            }
+        }
+        return out
     }
 
     /// BitNet.rs BitNet32-F16: per 32 weights, 8 bytes of 2-bit codes (LSB first) and an f16 scale.

@@ -34,9 +34,10 @@ public enum TensorTypeOrigin: String, Sendable, Codable {
 public enum TensorSizeRule: Sendable, Hashable {
     /// `elements / blockSize * bytesPerBlock`, with `dims[0]` a multiple of the block size.
     case blocks
-    /// bitnet.cpp I2_S: `elements / 4 + 32` (2-bit codes, then a 32-byte tail holding the f32 scale).
+    /// bitnet.cpp I2_S and TL1: `elements / 4 + 32` (2-bit codes or 4-bit pair indices, then a 32-byte
+    /// tail holding the f32 scale). The fork's ggml_nbytes.
     case i2s
-    /// bitnet.cpp TL1/TL2: depends on the kernel tiling used at conversion; between `min` and `max`
-    /// bytes per weight times `elements` (fractions given as numerator/denominator), plus up to 64 tail bytes.
-    case lookupTable(minNum: Int, minDen: Int, maxNum: Int, maxDen: Int)
+    /// bitnet.cpp TL2 (fork's ggml_nbytes): `(ne0 − 256)·ne1/3·5/8 + 256·ne1/2·4/8` bytes (three weights in
+    /// 5 bits, the last 256 columns two weights in 4 bits), rounded up to 32, plus 32 (scale); ne0 ≥ 256.
+    case tl2
 }

@@ -22,13 +22,12 @@ public struct TensorTypeTraits: Sendable, Hashable, CustomStringConvertible {
         switch sizeRule {
         case .blocks: return Double(bytesPerBlock * 8) / Double(blockSize)
         case .i2s: return 2
-        case .lookupTable(let a, let b, let c, let d): return (Double(a) / Double(b) + Double(c) / Double(d)) * 4
+        case .tl2: return 5.0 / 3.0
         }
     }
 
     /// The exact byte size of a tensor with `elements` weights and first dimension `rowLength`,
     /// or nil if the shape is not valid for this type or the size overflows.
-    /// For TL1/TL2 this is the smallest size the layout can have.
     public func byteSize(elements: Int, rowLength: Int) -> Int? {
         guard elements >= 0, rowLength > 0 else { return nil }
         switch sizeRule {
@@ -39,9 +38,15 @@ public struct TensorTypeTraits: Sendable, Hashable, CustomStringConvertible {
         case .i2s:
             guard elements % 4 == 0 else { return nil }
             return elements / 4 + 32
-        case .lookupTable(let num, let den, _, _):
-            let (p, o) = elements.multipliedReportingOverflow(by: num)
-            return o ? nil : p / den
+        case .tl2:
+            let rows = elements / rowLength
+            guard rowLength >= 256, elements % rowLength == 0 else { return nil }
+            let (a, o1) = (rowLength - 256).multipliedReportingOverflow(by: rows)
+            let (b, o2) = rows.multipliedReportingOverflow(by: 256)
+            guard !o1, !o2 else { return nil }
+            var n = a / 3 * 5 / 8 + b / 2 * 4 / 8
+            if n % 32 != 0 { n += 32 - n % 32 }
+            return n + 32
         }
     }
 
@@ -49,12 +54,6 @@ public struct TensorTypeTraits: Sendable, Hashable, CustomStringConvertible {
     /// end of the file) can hold this tensor, and how many bytes would be left over.
     public func slack(elements: Int, rowLength: Int, span: Int) -> Int? {
         guard let size = byteSize(elements: elements, rowLength: rowLength), size <= span else { return nil }
-        if case .lookupTable(_, _, let num, let den) = sizeRule {
-            let (p, o) = elements.multipliedReportingOverflow(by: num)
-            guard !o else { return nil }
-            let maxSize = p / den + 64
-            return span <= maxSize ? 0 : span - maxSize
-        }
         return span - size
     }
 }

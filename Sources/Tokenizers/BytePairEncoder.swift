@@ -10,10 +10,10 @@ struct BytePairEncoder: Sendable {
     private let merges: [UInt64: Merge]
     /// The token of each raw byte's one-character text (-1: none).
     private let byteToken: [Int32]
-    private let tokenIDs: [String: Int32]
+    private let tokenIDs: [[UInt8]: Int32]
     private let ignoreMerges: Bool
 
-    init(tokenIDs: [String: Int32], merges mergeTexts: [String], ignoreMerges: Bool) {
+    init(tokenIDs: [[UInt8]: Int32], merges mergeTexts: [String], ignoreMerges: Bool) {
         self.tokenIDs = tokenIDs
         self.ignoreMerges = ignoreMerges
         var table: [UInt64: Merge] = [:]
@@ -22,14 +22,13 @@ struct BytePairEncoder: Sendable {
             let utf8 = Array(text.utf8)
             // split at the first space after the first byte, as llama.cpp does
             guard utf8.count > 1, let sp = utf8[1...].firstIndex(of: 0x20) else { continue }
-            let left = String(decoding: utf8[..<sp], as: UTF8.self)
-            let right = String(decoding: utf8[(sp + 1)...], as: UTF8.self)
+            let left = Array(utf8[..<sp]), right = Array(utf8[(sp + 1)...])
             guard let l = tokenIDs[left], let r = tokenIDs[right], let m = tokenIDs[left + right] else { continue }
             let key = UInt64(UInt32(bitPattern: l)) << 32 | UInt64(UInt32(bitPattern: r))
             if table[key] == nil { table[key] = Merge(rank: Int32(clamping: rank), result: m) }
         }
         merges = table
-        byteToken = (0..<256).map { tokenIDs[ByteLevel.text(forByte: UInt8($0))] ?? -1 }
+        byteToken = (0..<256).map { tokenIDs[Array(ByteLevel.text(forByte: UInt8($0)).utf8)] ?? -1 }
     }
 
     private struct Symbol { var id: Int32; var byte: UInt8; var prev: Int; var next: Int; var alive: Bool }
@@ -39,8 +38,8 @@ struct BytePairEncoder: Sendable {
     func encode(piece bytes: [UInt8], into output: inout [Int32]) {
         guard !bytes.isEmpty else { return }
         if ignoreMerges {
-            var text = ""
-            for b in bytes { text.unicodeScalars.append(Unicode.Scalar(ByteLevel.byteToCodepoint[Int(b)])!) }
+            var text: [UInt8] = []
+            for b in bytes { UTF8Util.append(ByteLevel.byteToCodepoint[Int(b)], to: &text) }
             if let id = tokenIDs[text] { output.append(id); return }
         }
         var symbols: [Symbol] = []
@@ -79,7 +78,7 @@ struct BytePairEncoder: Sendable {
             } else {
                 // a byte without a token: llama.cpp looks up each UTF-8 byte of its text alone
                 for u in ByteLevel.text(forByte: s.byte).utf8 where u < 0x80 {
-                    if let t = tokenIDs[String(decoding: [u], as: UTF8.self)] { output.append(t) }
+                    if let t = tokenIDs[[u]] { output.append(t) }
                 }
             }
             i = s.next

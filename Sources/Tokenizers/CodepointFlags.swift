@@ -13,6 +13,8 @@ struct CodepointFlags: OptionSet, Sendable {
     static let symbol      = CodepointFlags(rawValue: 1 << 6)
     static let control     = CodepointFlags(rawValue: 1 << 7)
     static let whitespace  = CodepointFlags(rawValue: 1 << 8)
+    /// Lu, Ll or Lt (a letter with case).
+    static let cased       = CodepointFlags(rawValue: 1 << 9)
 
     static let categoryMask: UInt16 = 0x00FF
 
@@ -43,7 +45,9 @@ struct CodepointFlags: OptionSet, Sendable {
         var flags: CodepointFlags
         if let scalar = Unicode.Scalar(cp) {
             switch scalar.properties.generalCategory {
-            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter:
+                flags = [.letter, .cased]
+            case .modifierLetter, .otherLetter:
                 flags = .letter
             case .nonspacingMark, .spacingMark, .enclosingMark:
                 flags = .mark

@@ -44,6 +44,19 @@ extension PreTokenizer {
                 optionalSpaceRuns { [cps, flags] i in Self.isCollapsedLetter(cps[i], flags[i]) }
             case .optionalSpacePunctuation:
                 optionalSpaceRuns { [cps, flags] i in Self.isCollapsedPunctuation(cps[i], flags[i]) }
+            case .optionalSpaceCasedLetters:
+                optionalSpaceRuns { [flags] i in flags[i].contains(.cased) }
+            case .optionalSpaceDeepseekPunctuation:
+                optionalSpaceRuns { [cps, flags] i in
+                    let c = cps[i]
+                    if c >= 0x80 && flags[i].isWhitespace { return false }  // std::wregex sees \v
+                    return (0x21...0x2F).contains(c) || (0x3A...0x7E).contains(c) || (0xFF01...0xFF0F).contains(c)
+                        || (0xFF1A...0xFF5E).contains(c) || (0x2018...0x201F).contains(c) || (0x3000...0x3002).contains(c)
+                }
+            case .trailingWhitespace:
+                var start = hi
+                while start > lo && isRegexSpace(start - 1) { start -= 1 }
+                cut(start)
             case .cjkRuns:
                 matchRuns { [cps, flags] i in
                     let c = cps[i]

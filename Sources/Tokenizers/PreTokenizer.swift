@@ -25,6 +25,13 @@ struct PreTokenizer: Sendable {
         case optionalSpacePunctuation
         /// `[一-龥ࠀ-一가-퟿]+`
         case cjkRuns
+        /// deepseek-llm's `\s?[A-Za-zµÀ-ÖØ-ö…]+`: its class lists the cased letters (Lu, Ll, Lt);
+        /// taken from the Unicode properties here
+        case optionalSpaceCasedLetters
+        /// deepseek-llm's `\s?[!-/:-~！-／：-～‘-‟　-。]+`
+        case optionalSpaceDeepseekPunctuation
+        /// `\s+$`
+        case trailingWhitespace
     }
 
     let name: String
@@ -78,6 +85,10 @@ struct PreTokenizer: Sendable {
             cleanSpaces = false
         case "falcon":
             steps = [.punctuationRuns(withBacktick: true), .gpt2, .digitTriples]
+        case "deepseek-llm":
+            steps = [.singleNewlines, .optionalSpaceCasedLetters, .optionalSpaceDeepseekPunctuation,
+                     .trailingWhitespace, .cjkRuns, .numberRuns]
+            cleanSpaces = false
         case "deepseek-coder":
             steps = [.singleNewlines, .optionalSpaceLetters, .optionalSpacePunctuation, .cjkRuns, .singleNumbers]
             cleanSpaces = false

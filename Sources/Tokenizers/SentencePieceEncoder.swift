@@ -3,21 +3,21 @@
 /// score (leftmost first on ties), then emit each symbol's token or, for a character that is no
 /// token, its `<0xXX>` byte tokens.
 struct SentencePieceEncoder: Sendable {
-    private let tokenIDs: [String: Int32]
+    private let tokenIDs: [[UInt8]: Int32]
     private let scores: [Float]
     /// `<0xXX>` token of each byte (or the one-byte text as a fallback; -1: none).
     private let byteTokens: [Int32]
     private let unknownID: Int32?
 
-    init(tokenIDs: [String: Int32], scores: [Float], unknownID: Int32?) {
+    init(tokenIDs: [[UInt8]: Int32], scores: [Float], unknownID: Int32?) {
         self.tokenIDs = tokenIDs
         self.scores = scores
         self.unknownID = unknownID
         let hex = Array("0123456789ABCDEF")
         byteTokens = (0..<256).map { b in
             let name = "<0x\(hex[b >> 4])\(hex[b & 15])>"
-            if let id = tokenIDs[name] { return id }
-            if b < 0x80, let id = tokenIDs[String(UnicodeScalar(UInt8(b)))] { return id }
+            if let id = tokenIDs[Array(name.utf8)] { return id }
+            if b < 0x80, let id = tokenIDs[[UInt8(b)]] { return id }
             return -1
         }
     }
@@ -38,8 +38,8 @@ struct SentencePieceEncoder: Sendable {
         }
         var queue = MinHeap<Bigram> { a, b in a.score > b.score || (a.score == b.score && a.left < b.left) }
 
-        func string(_ start: Int, _ count: Int) -> String {
-            String(decoding: text[start..<(start + count)], as: UTF8.self)
+        func string(_ start: Int, _ count: Int) -> [UInt8] {
+            Array(text[start..<(start + count)])
         }
         func tryAdd(_ l: Int, _ r: Int) {
             guard l >= 0, r >= 0 else { return }

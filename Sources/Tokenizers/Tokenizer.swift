@@ -1,16 +1,3 @@
-/// What the Engine needs from a tokenizer.
-public protocol TextTokenizer: Sendable {
-    var vocabularySize: Int { get }
-    var bosID: Int32? { get }
-    var eosID: Int32? { get }
-    func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool) -> [Int32]
-    func decode(_ tokens: [Int32], removeSpecial: Bool, unparseSpecial: Bool) -> String
-    /// The raw bytes one token stands for (may be part of a UTF-8 character).
-    func piece(_ token: Int32, special: Bool) -> [UInt8]
-    /// Whether generation ends at this token (EOS, EOT and llama.cpp's end-of-generation texts).
-    func isEndOfGeneration(_ token: Int32) -> Bool
-}
-
 /// A tokenizer built from a `TokenizerVocabulary`, reproducing llama.cpp's tokenization:
 /// byte-level BPE (`gpt2`) with the pre-tokenizer named by `tokenizer.ggml.pre`, or SentencePiece
 /// (`llama`) with byte fallback; special tokens split out first; BOS/EOS per add_bos/add_eos.
@@ -23,7 +10,9 @@ public final class Tokenizer: TextTokenizer {
     let engine: Engine
     let texts: [String]
     let types: [TokenType]
-    let tokenIDs: [String: Int32]
+    /// Token texts by their exact bytes (Swift String keys would merge canonically equivalent
+    /// texts such as U+03AC and U+1F71, which are distinct tokens).
+    let tokenIDs: [[UInt8]: Int32]
     /// Control, user-defined and unknown tokens, longest text first (llama.cpp's special cache).
     let specialTokens: [(id: Int32, bytes: [UInt8], type: TokenType)]
     public let bosID: Int32?
@@ -44,25 +33,41 @@ public final class Tokenizer: TextTokenizer {
     public var vocabularySize: Int { texts.count }
 
     /// Texts llama.cpp treats as end of generation (and forces to control type).
-    static let endOfGenerationTexts: Set<String> = [
+    static let endOfGenerationTexts: Set<[UInt8]> = Set([
         "<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>", "<|calls|>",
         "<end_of_turn>", "<|endoftext|>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]",
         "<|end_of_text|>", "<end_of_utterance>", "<｜end▁of▁sentence｜>",
-    ]
+    ].map { Array($0.utf8) })
 
-    public init(_ vocab: TokenizerVocabulary) throws {
-        try vocab.validate()
+    /// What was ignored while building the tokenizer (out-of-range special ids), one line each.
+    public let warnings: [String]
+
+    public init(_ vocabulary: TokenizerVocabulary) throws {
+        try vocabulary.validate()
+        var vocab = vocabulary
+        var warnings: [String] = []
+        for (key, id) in vocab.outOfRangeSpecialIDs {
+            warnings.append("\(key) = \(id) is outside the vocabulary (\(vocab.tokens.count) tokens); ignored")
+            switch key {
+            case TokenizerVocabulary.Keys.bos: vocab.bosID = nil
+            case TokenizerVocabulary.Keys.eos: vocab.eosID = nil
+            case TokenizerVocabulary.Keys.unknown: vocab.unknownID = nil
+            case TokenizerVocabulary.Keys.padding: vocab.paddingID = nil
+            default: vocab.eotID = nil
+            }
+        }
+        self.warnings = warnings
         model = vocab.model
         var texts = vocab.tokens
-        var ids: [String: Int32] = [:]
+        var ids: [[UInt8]: Int32] = [:]
         ids.reserveCapacity(texts.count)
         for i in texts.indices {
             if texts[i].isEmpty { texts[i] = "[EMPTY_\(i)]" }
-            ids[texts[i]] = Int32(i)
+            ids[Array(texts[i].utf8)] = Int32(i)
         }
         var types = (0..<texts.count).map { vocab.type(of: $0) }
         var eog = Set<Int32>()
-        for (i, t) in texts.enumerated() where Self.endOfGenerationTexts.contains(t) {
+        for (i, t) in texts.enumerated() where Self.endOfGenerationTexts.contains(Array(t.utf8)) {
             eog.insert(Int32(i))
             if types[i] != .control { types[i] = .control }
         }
@@ -106,7 +111,7 @@ public final class Tokenizer: TextTokenizer {
     }
 
     /// The token id of an exact vocabulary text.
-    public func tokenID(of text: String) -> Int32? { tokenIDs[text] }
+    public func tokenID(of text: String) -> Int32? { tokenIDs[Array(text.utf8)] }
 
     /// The vocabulary text of a token.
     public func text(of token: Int32) -> String? {

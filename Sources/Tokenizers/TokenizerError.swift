@@ -5,7 +5,6 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, Sendable 
     case emptyVocabulary
     case arrayLengthMismatch(key: String, expected: Int, actual: Int)
     case missingMerges
-    case tokenIDOutOfRange(key: String, id: Int64, vocabularySize: Int)
     case wrongMetadataType(key: String, expected: String)
     case missingMetadata(String)
 
@@ -21,8 +20,6 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, Sendable 
             return "\(key) has \(actual) entries, the vocabulary has \(expected) tokens"
         case .missingMerges:
             return "a gpt2 (BPE) vocabulary needs tokenizer.ggml.merges"
-        case .tokenIDOutOfRange(let key, let id, let n):
-            return "\(key) = \(id) is outside the vocabulary (\(n) tokens)"
         case .wrongMetadataType(let key, let expected):
             return "\(key) should be \(expected)"
         case .missingMetadata(let key):

@@ -47,10 +47,7 @@ extension TokenizerVocabulary {
         func id(_ key: String) throws -> Int32? {
             guard let v = metadata[key] else { return nil }
             guard case .int(let i) = v else { throw TokenizerError.wrongMetadataType(key: key, expected: "an integer") }
-            guard let i32 = Int32(exactly: i) else {
-                throw TokenizerError.tokenIDOutOfRange(key: key, id: i, vocabularySize: 0)
-            }
-            return i32
+            return Int32(exactly: i) ?? -1  // out of range: ignored with a warning by Tokenizer
         }
         func bool(_ key: String) throws -> Bool? {
             guard let v = metadata[key] else { return nil }

@@ -45,7 +45,7 @@ public struct TokenizerVocabulary: Sendable {
         self.addSpacePrefix = addSpacePrefix
     }
 
-    /// Checks what a tokenizer relies on: known model, array lengths, special ids in range.
+    /// Checks what a tokenizer relies on: known model, tokens, array lengths, merges for BPE.
     public func validate() throws {
         guard model == "gpt2" || model == "llama" else { throw TokenizerError.unsupportedModel(model) }
         guard !tokens.isEmpty else { throw TokenizerError.emptyVocabulary }
@@ -56,12 +56,16 @@ public struct TokenizerVocabulary: Sendable {
             throw TokenizerError.arrayLengthMismatch(key: Keys.scores, expected: tokens.count, actual: scores.count)
         }
         if model == "gpt2" && merges.isEmpty { throw TokenizerError.missingMerges }
-        for (key, id) in [(Keys.bos, bosID), (Keys.eos, eosID), (Keys.unknown, unknownID),
-                          (Keys.padding, paddingID), (Keys.eot, eotID)] {
-            if let id, id < 0 || Int(id) >= tokens.count {
-                throw TokenizerError.tokenIDOutOfRange(key: key, id: Int64(id), vocabularySize: tokens.count)
+    }
+
+    /// Special token ids outside the vocabulary, as (key, id): llama.cpp ignores them with a
+    /// warning (keeping its default), and so does `Tokenizer` (see `Tokenizer.warnings`).
+    public var outOfRangeSpecialIDs: [(key: String, id: Int32)] {
+        [(Keys.bos, bosID), (Keys.eos, eosID), (Keys.unknown, unknownID), (Keys.padding, paddingID), (Keys.eot, eotID)]
+            .compactMap { key, id in
+                guard let id, id < 0 || Int(id) >= tokens.count else { return nil }
+                return (key, id)
             }
-        }
     }
 
     /// The type of a token (normal when the vocabulary has no types).

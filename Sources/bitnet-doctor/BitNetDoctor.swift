@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `bitnet-doctor` command. Each subcommand lives in its own file under Commands/.
 @main
@@ -21,4 +22,24 @@ struct BitNetDoctor: AsyncParsableCommand {
         ],
         defaultSubcommand: CheckCommand.self
     )
+
+    /// Runs the command line. Usage and configuration mistakes exit with 2 (ArgumentParser's default is 64),
+    /// so CI scripts can tell "bad invocation" (2) from "check failed" (1) and "measurement unreliable" (3).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

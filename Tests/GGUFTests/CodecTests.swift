@@ -87,6 +87,12 @@ import TestSupport
             (.tq1_0, TensorCodec.encodeTQ1_0(values: w, scale: scale)),
             (.bitnet32_f16, TensorCodec.encodeBitNet32F16(values: w, scale: scale)),
         ]
+        // The direct ternary encoders give the bytes ggml's float quantizers give.
+        #expect(layouts[1].1 == TensorCodec.quantizeTQ2_0(w.map { Float($0) * scale }))
+        #expect(layouts[2].1 == TensorCodec.quantizeTQ1_0(w.map { Float($0) * scale }))
+        var zeros = w; for i in 256 ..< 512 { zeros[i] = 0 }
+        #expect(TensorCodec.encodeTQ2_0(values: zeros, scale: scale) == TensorCodec.quantizeTQ2_0(zeros.map { Float($0) * scale }))
+        #expect(TensorCodec.encodeTQ1_0(values: zeros, scale: scale) == TensorCodec.quantizeTQ1_0(zeros.map { Float($0) * scale }))
         for (format, bytes) in layouts {
             #expect(bytes.count == format.traits.byteSize(elements: 1024, rowLength: 1024))
             let t = try bytes.withUnsafeBytes { try TensorCodec.ternary($0, format: format, count: 1024) }

@@ -36,7 +36,7 @@ import CKernels
         for (i, name) in names.enumerated() {
             let parts = name.split(separator: ".")
             #expect(parts.count == 2, "\(name)")
-            #expect(["scalar", "avx2", "avxvnni"].contains(String(parts.last ?? "")), "\(name)")
+            #expect(["scalar", "avx2", "avxvnni", "neon", "dotprod"].contains(String(parts.last ?? "")), "\(name)")
             #expect(ck_kernel_index(name) == Int32(i))
         }
         #expect(names.contains("i2s_i8_gemv.avx2") && names.contains("i2s_i8_gemv.scalar"))

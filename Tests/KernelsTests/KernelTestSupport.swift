@@ -30,12 +30,16 @@ enum Paths {
     static let scalar = UInt32(CK_PATH_SCALAR)
     static let avx2 = UInt32(CK_PATH_SCALAR | CK_PATH_AVX2)
     static let vnni = UInt32(CK_PATH_SCALAR | CK_PATH_AVX2 | CK_PATH_AVXVNNI)
+    static let neon = UInt32(CK_PATH_SCALAR | CK_PATH_NEON)
+    static let dotprod = UInt32(CK_PATH_SCALAR | CK_PATH_NEON | CK_PATH_DOTPROD)
 
     /// The distinct paths this CPU can run, scalar first.
     static var available: [UInt32] {
         var list = [scalar]
         if cpu & UInt32(CK_PATH_AVX2) != 0 { list.append(avx2) }
         if cpu & UInt32(CK_PATH_AVXVNNI) != 0 { list.append(vnni) }
+        if cpu & UInt32(CK_PATH_NEON) != 0 { list.append(neon) }
+        if cpu & UInt32(CK_PATH_DOTPROD) != 0 { list.append(dotprod) }
         return list
     }
 

@@ -2,7 +2,8 @@
 """Generate tokenizer goldens with llama.cpp (PyPI llama-cpp-python) for the Tokenizers tests.
 
 For each vocabulary (SmolLM2-135M-Instruct, pre "smollm"; ggml-vocab-llama-bpe, the BitNet b1.58
-2B-4T vocabulary) it records, for a set of varied texts, llama.cpp's token ids with and without
+2B-4T vocabulary; ggml-vocab-gpt-2 with tokenizer.ggml.pre removed, llama.cpp's "default";
+ggml-vocab-llama-spm, SentencePiece; gpt-neox, aquila and baichuan, which have no test vectors) it records, for a set of varied texts, llama.cpp's token ids with and without
 add_special / parse_special, and the bytes of every token (llama_token_to_piece, special off/on).
 
 Usage (global python3 with llama_cpp):
@@ -11,7 +12,9 @@ Usage (global python3 with llama_cpp):
 import ctypes
 import json
 import os
+import subprocess
 import sys
+import tempfile
 
 import llama_cpp
 
@@ -35,19 +38,50 @@ COMMON = [
     "",
 ]
 
+
+def random_texts(seed, count=24):
+    """Deterministic random strings over a pool that exercises every character class."""
+    import random
+    rng = random.Random(seed)
+    pool = (list("abcXYZ  '\"sStTmMdDreRElLvV") + list("0123456789") + list("!?.,;:-_()[]{}<>/\\|$+=^~`@#%&*")
+            + ["\n", "\r", "\t", "\u000b", "\u00a0", "\u2028", "\u3000", "\u0301", "\u0308", "ä", "ß", "é",
+               "½", "²", "Ⅻ", "٣", "α", "Ж", "日", "本", "한", "😀", "🦙", "€", "©", "—", "“", "…"])
+    return ["".join(rng.choice(pool) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+
+
 VOCABS = [
     {
         "name": "smollm2",
         "path": "models/SmolLM2-135M-Instruct.Q4_1.gguf",
-        "texts": COMMON + [
+        "texts": COMMON + random_texts(1) + [
             "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n",
             "text with <|endoftext|> inside",
         ],
     },
     {
+        # the gpt-2 vocabulary with tokenizer.ggml.pre removed: llama.cpp's "default" pre-tokenizer
+        "name": "gpt-2-without-pre",
+        "path": "vocab/ggml-vocab-gpt-2.gguf",
+        "remove_pre": True,
+        "texts": COMMON + random_texts(2) + [
+            "a+=b; x^y|z~w $5 <html> `code` 1234567 12345 ½²³ ١٢٣ §¶ «quoted» ...!!!",
+            "if (a != b && c <= d) { return e->f[0] % 3; }",
+        ],
+    },
+    {
+        "name": "llama-spm",
+        "path": "vocab/ggml-vocab-llama-spm.gguf",
+        "texts": COMMON + random_texts(4) + ["<s>[INST] Hello [/INST] Hi</s><s>[INST] again [/INST]"],
+    },
+    # vocabularies without llama.cpp test vectors: gpt-neox and aquila have no tokenizer.ggml.pre
+    # (llama.cpp's "default"), baichuan is SentencePiece
+    {"name": "gpt-neox", "path": "vocab/ggml-vocab-gpt-neox.gguf", "texts": COMMON + random_texts(5)},
+    {"name": "aquila", "path": "vocab/ggml-vocab-aquila.gguf", "texts": COMMON + random_texts(6)},
+    {"name": "baichuan", "path": "vocab/ggml-vocab-baichuan.gguf", "texts": COMMON + random_texts(7)},
+    {
         "name": "llama-bpe",
         "path": "vocab/ggml-vocab-llama-bpe.gguf",
-        "texts": COMMON + [
+        "texts": COMMON + random_texts(3) + [
             "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nYou are a helpful assistant.<|eot_id|>"
             "<|start_header_id|>user<|end_header_id|>\n\nHow many legs does a spider have?<|eot_id|>"
             "<|start_header_id|>assistant<|end_header_id|>\n\n",
@@ -77,8 +111,16 @@ def detokenize(vocab, tokens, remove_special, unparse_special):
 def main():
     root = sys.argv[1]
     out = {"generator": "llama-cpp-python " + llama_cpp.__version__, "vocabs": []}
+    tmp = tempfile.mkdtemp()
     for v in VOCABS:
-        llm = llama_cpp.Llama(model_path=os.path.join(root, v["path"]), vocab_only=True, verbose=False)
+        path = os.path.join(root, v["path"])
+        if v.get("remove_pre"):
+            stripped = os.path.join(tmp, "no-pre.gguf")
+            subprocess.run([sys.executable, "-m", "gguf.scripts.gguf_new_metadata", "--force",
+                            "--remove-metadata", "tokenizer.ggml.pre", path, stripped],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            path = stripped
+        llm = llama_cpp.Llama(model_path=path, vocab_only=True, verbose=False)
         vocab = llama_cpp.llama_model_get_vocab(llm.model)
         cases = []
         seen = set()
@@ -95,7 +137,8 @@ def main():
             seen.update(case["plain"])
             seen.update(case["special"])
         pieces = {str(t): [piece(vocab, t, False), piece(vocab, t, True)] for t in sorted(seen)}
-        out["vocabs"].append({"name": v["name"], "path": v["path"], "cases": cases, "pieces": pieces})
+        out["vocabs"].append({"name": v["name"], "path": v["path"], "remove_pre": bool(v.get("remove_pre")),
+                              "cases": cases, "pieces": pieces})
     json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
 

@@ -4,7 +4,7 @@
  * CKernels: the hot loops of the bundled engine (see docs/kernels.md).
  *
  * Every kernel has a portable scalar reference and, where the CPU has it, a SIMD path chosen at run time
- * (AVX2+FMA+F16C, AVX-VNNI on x86-64; NEON on aarch64 falls back to the scalar code for now). Integer
+ * (AVX2+FMA+F16C, AVX-VNNI on x86-64; NEON/dotprod on aarch64 for I2_S and F16 rows). Integer
  * kernels give the same bits on every path; float kernels agree within the tolerance documented per function.
  * Each path has a stable id ("i2s_i8_gemv.avx2") and a call counter (one count per call = per row batch), which
  * the engine copies into its receipt.
@@ -28,8 +28,8 @@ enum {
     CK_PATH_AVX2    = 1u << 1, ///< AVX2 + FMA + F16C (all three required)
     CK_PATH_AVXVNNI = 1u << 2, ///< AVX-VNNI (256-bit vpdpbusd), used on top of AVX2
     CK_PATH_AVX512VNNI = 1u << 3, ///< detected and reported; no kernel uses it yet
-    CK_PATH_NEON    = 1u << 4, ///< detected on aarch64; kernels use the scalar code there for now
-    CK_PATH_DOTPROD = 1u << 5, ///< detected on aarch64 (asimddp)
+    CK_PATH_NEON    = 1u << 4, ///< aarch64 baseline; I2_S and F16 kernels have NEON paths
+    CK_PATH_DOTPROD = 1u << 5, ///< aarch64 asimddp (sdot), used by the I2_S kernels
 };
 
 /// Paths this CPU (and OS) supports, as CK_PATH_* flags.
@@ -39,7 +39,7 @@ unsigned ck_path(void);
 /// Restricts the dispatcher to `mask & ck_cpu_paths()` (scalar is always kept); returns the effective mask.
 /// Tests force a path with it; not meant to be changed while kernels run on other threads.
 unsigned ck_set_path(unsigned mask);
-/// Human-readable name of the best path in use: "avxvnni", "avx2", "neon", "scalar".
+/// Human-readable name of the best path in use: "avxvnni", "avx2", "neon-dotprod", "neon", "scalar".
 const char *ck_path_name(void);
 
 /* ----------------------------------------------------- kernel ids, counters */
@@ -48,7 +48,9 @@ const char *ck_path_name(void);
 int ck_kernel_count(void);
 /// Stable id of kernel i, e.g. "i2s_i8_gemv.avx2"; NULL when out of range.
 const char *ck_kernel_name(int i);
-/// How many times kernel i ran since the last reset (one per call, i.e. per row batch).
+/// How many times kernel i ran since the last reset (one per call, i.e. per row batch). Matrix kernels,
+/// quantizers, rmsnorm, softmax, RoPE and FFN activations are counted; single dots (ck_dot_*), row conversions
+/// and elementwise helpers are building blocks and are not.
 uint64_t ck_kernel_calls(int i);
 /// Index of a kernel name, or -1.
 int ck_kernel_index(const char *name);
@@ -108,6 +110,11 @@ void ck_i2s_gemv_f32(const uint8_t *w, size_t n, size_t row0, size_t row1, const
 /// per call (each row is reused for all tokens while in cache). Same integers as ck_i2s_gemv per token.
 void ck_i2s_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, size_t ldq,
                  size_t ntok, int32_t *out_sums, size_t ldo);
+/// I2_S with 64-weight blocks (bitnet.cpp converters built on ARM): byte j of a 16-byte block holds weights
+/// j, j+16, j+32, j+48 in bits 7:6 .. 1:0. n % 64 == 0. Same integers, same ck_i2s_finish formula.
+void ck_i2s64_gemv(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, int32_t *out_sums);
+void ck_i2s64_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, size_t ldq,
+                   size_t ntok, int32_t *out_sums, size_t ldo);
 /// The I2_S output formula for one value.
 static inline float ck_i2s_finish(int32_t sum, int32_t qsum, float s, float beta) {
     return ((float)sum - (float)qsum) / s * beta;
@@ -201,8 +208,27 @@ int ck_pool_threads(const ck_pool *pool);
 /// order; a task must compute its own outputs only, so results do not depend on the thread count.
 /// No allocation per call. Not reentrant (one caller at a time).
 void ck_pool_parallel_for(ck_pool *pool, size_t n_tasks, ck_task_fn fn, void *ctx);
-/// Spin iterations before an idle worker sleeps (default 20000 pause instructions).
+/// Spin iterations before an idle worker sleeps on a condition variable (default 4096; the spin yields the CPU
+/// every 64 iterations). The caller waits for the workers with 256 pauses, then sched_yield.
 void ck_pool_set_spin(ck_pool *pool, unsigned spin);
+
+/* ------------------------------------------------------- row-parallel forms */
+/// The matrix kernels split over a pool by contiguous row chunks (about 4 tasks per thread, >= 16 rows each).
+/// Each row is computed by one call of the single-thread kernel: same bits at any thread count.
+/// pool may be NULL (runs on the caller). rows = number of weight rows (all of them, from row 0).
+void ck_parallel_rows(ck_pool *pool, size_t rows, void (*fn)(void *ctx, size_t row0, size_t row1), void *ctx);
+void ck_par_i2s_gemv(ck_pool *pool, const uint8_t *w, size_t n, size_t rows, const int8_t *q, int32_t *out_sums);
+void ck_par_i2s_gemm(ck_pool *pool, const uint8_t *w, size_t n, size_t rows, const int8_t *q, size_t ldq,
+                     size_t ntok, int32_t *out_sums, size_t ldo);
+void ck_par_tq2_0_i8_gemv(ck_pool *pool, const ck_block_tq2_0 *w, size_t n, size_t rows, const int8_t *q,
+                          int32_t *out_sums);
+void ck_par_tq1_0_i8_gemv(ck_pool *pool, const ck_block_tq1_0 *w, size_t n, size_t rows, const int8_t *q,
+                          int32_t *out_sums);
+void ck_par_f16_gemv(ck_pool *pool, const uint16_t *w, size_t n, size_t rows, const float *x, float *out);
+void ck_par_f16_gemm(ck_pool *pool, const uint16_t *w, size_t n, size_t rows, const float *x, size_t ldx,
+                     size_t ntok, float *out, size_t ldo);
+void ck_par_q8_0_q8_0_gemv(ck_pool *pool, const ck_block_q8_0 *w, size_t n, size_t rows, const ck_block_q8_0 *y,
+                           float *out);
 
 /* -------------------------------------------------------------- probes */
 /// Streams `bytes` of memory with `threads` threads (AVX2 loads, 8 independent accumulators, no software

@@ -25,7 +25,7 @@ enum LoadCollector {
         let hz = ctx.live ? max(1, sysconf(Int32(_SC_CLK_TCK))) : 100
         let st = "/proc/stat"
         let t0 = cpuTimes(ctx.root), p0 = processes(ctx.root)
-        let selfPid = Int(getpid())
+        let selfPid = ctx.live ? Int(getpid()) : fixtureSelfPid(ctx.root)
         if ctx.live {
             Thread.sleep(forTimeInterval: ctx.options.loadWindow)
             let t1 = cpuTimes(ctx.root), p1 = processes(ctx.root)
@@ -47,6 +47,7 @@ enum LoadCollector {
             let up = ctx.root.attribute("/proc/uptime").flatMap { Parsing.words($0).first }.flatMap(Double.init)
             if let up {
                 let shares = p0.compactMap { p -> (Proc, Double)? in
+                    guard p.pid != selfPid else { return nil }
                     let alive = up - Double(p.start) / Double(hz)
                     return alive > 0 ? (p, Double(p.ticks) / Double(hz) / alive) : nil
                 }
@@ -56,6 +57,12 @@ enum LoadCollector {
             }
         }
         return f
+    }
+
+    /// The doctor's own pid as recorded in a fixture's /proc/self/status (left out like the live process).
+    static func fixtureSelfPid(_ r: SystemRoot) -> Int {
+        guard case .success(let s) = r.readFile("/proc/self/status", maxBytes: 64 * 1024) else { return -1 }
+        return Parsing.keyValues(Substring(s)).first { $0.0 == "Pid" }.flatMap { Int($0.1) } ?? -1
     }
 
     static func round3(_ v: Double) -> Double { (min(max(v, 0), 1e6) * 1000).rounded() / 1000 }

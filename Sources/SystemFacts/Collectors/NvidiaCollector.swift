@@ -80,7 +80,7 @@ enum NvidiaCollector {
 
     static func libcuda(_ ctx: CollectContext, wslLib: String?) -> Fact {
         if let why = ctx.liveOnlyReason { return .notAvailable(why, "dlopen libcuda.so.1") }
-        let lib = wslLib ?? "libcuda.so.1"
+        let lib = ctx.options.libcudaPath ?? wslLib ?? "libcuda.so.1"
         let src = "dlopen \(lib)"
         var info = csys_cuda_info()
         var devs = [csys_cuda_device](repeating: csys_cuda_device(), count: 64)
@@ -89,7 +89,10 @@ enum NvidiaCollector {
         switch info.step {
         case 0: break
         case 1: return .notAvailable("libcuda not loadable: \(detail)", src)
-        default: return .error(detail, src)
+        case 2: return .error(detail, src)
+        default:
+            let name = cuResultNames[Int(info.result)].map { " (\($0))" } ?? ""
+            return .error(detail + name, src)
         }
         let list: [FactValue] = devs[0..<Int(n)].map { d in
             var d = d
@@ -100,6 +103,13 @@ enum NvidiaCollector {
         return .ok(.object(["driver_version": .int(Int(info.driver_version)), "device_count": .int(Int(info.device_count)),
                             "devices": .array(list)]), src)
     }
+
+    /// CUDA driver API result codes seen when the driver stack is broken (cuda.h).
+    static let cuResultNames: [Int: String] = [
+        3: "CUDA_ERROR_NOT_INITIALIZED", 34: "CUDA_ERROR_STUB_LIBRARY", 100: "CUDA_ERROR_NO_DEVICE",
+        101: "CUDA_ERROR_INVALID_DEVICE", 304: "CUDA_ERROR_OPERATING_SYSTEM", 803: "CUDA_ERROR_SYSTEM_DRIVER_MISMATCH",
+        804: "CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE", 999: "CUDA_ERROR_UNKNOWN",
+    ]
 
     static func smi(_ runner: CommandRunner) -> Fact {
         let args = ["--query-gpu=name,memory.used,memory.total,utilization.gpu", "--format=csv,noheader,nounits"]

@@ -32,7 +32,8 @@ enum PCICollector {
             return .success((devs, "libpci (sysfs \(sysfs), \(names))"))
         case .failure(let msg):
             let devs = sysfsReader(r)
-            return .success((devs, "sysfs reader \(sysfs)/devices (libpci failed: \(msg.message))"))
+            let why = r.isHost ? msg.message : msg.message.replacingOccurrences(of: r.path, with: "")
+            return .success((devs, "sysfs reader \(sysfs)/devices (libpci failed: \(why))"))
         }
     }
 

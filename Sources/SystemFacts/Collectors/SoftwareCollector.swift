@@ -8,10 +8,10 @@ enum SoftwareCollector {
     ], collect: collect)
 
     static let probes: [(fact: String, program: String, args: [String], pattern: String)] = [
-        ("rustc", "rustc", ["--version"], #"^rustc ([0-9][^ ]*)"#),
-        ("cargo", "cargo", ["--version"], #"^cargo ([0-9][^ ]*)"#),
-        ("clang", "clang", ["--version"], #"clang version ([0-9][^ ]*)"#),
-        ("cmake", "cmake", ["--version"], #"^cmake version ([0-9][^ ]*)"#),
+        ("rustc", "rustc", ["--version"], #"^rustc ([0-9][^\s]*)"#),
+        ("cargo", "cargo", ["--version"], #"^cargo ([0-9][^\s]*)"#),
+        ("clang", "clang", ["--version"], #"clang version ([0-9][^\s]*)"#),
+        ("cmake", "cmake", ["--version"], #"^cmake version ([0-9][^\s]*)"#),
     ]
 
     static func collect(_ ctx: CollectContext) -> FactFamily {

@@ -21,6 +21,8 @@ public struct FactsOptions: Sendable {
     public var loadWindow: TimeInterval
     /// The timestamp to record (nil: now).
     public var now: Date?
+    /// The CUDA driver library to dlopen (nil: libcuda.so.1, or the WSL copy when present).
+    public var libcudaPath: String?
 
     public init(root: SystemRoot = SystemRoot(), environment: EnvironmentSource? = nil, only: Set<String>? = nil,
                 safeMode: Bool = false, live: Bool? = nil, collectorDeadline: TimeInterval = 3,

@@ -33,31 +33,41 @@ struct FactsCommand: AsyncParsableCommand {
             let names = only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let unknown = names.filter { !FactsOptions.allFamilies.contains($0) }
             guard unknown.isEmpty else {
-                throw ValidationError("unknown fact family '\(unknown[0])' (known: \(FactsOptions.allFamilies.joined(separator: ", ")))")
+                throw FactsInputError("unknown fact family '\(unknown[0])' (known: \(FactsOptions.allFamilies.joined(separator: ", ")))")
             }
             families = Set(names)
         }
         if let root {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue else {
-                throw ValidationError("--root \(root): not a directory")
+                throw FactsInputError("--root \(root): not a directory")
             }
         }
         var env = EnvironmentSource.process
         if let envFile {
             do { env = try EnvironmentSource.file(envFile) } catch {
-                throw ValidationError("--env-file \(envFile): cannot read it")
+                throw FactsInputError("--env-file \(envFile): cannot read it")
             }
         }
         let options = FactsOptions(root: SystemRoot(root ?? "/"), environment: env, only: families, safeMode: safeMode)
+        try await Self.emit(options, json: format == .json)
+    }
+
+    /// Collects and writes the facts to stdout (also for `inspect --system`).
+    static func emit(_ options: FactsOptions, json: Bool) async throws {
         let report = await SystemFacts.collect(options)
-        switch format {
-        case .json:
+        if json {
             FileHandle.standardOutput.write(try report.jsonData())
             FileHandle.standardOutput.write(Data("\n".utf8))
-        case .text:
+        } else {
             let color = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             FileHandle.standardOutput.write(Data(FactsTextRenderer.render(report, color: color).utf8))
         }
     }
+}
+
+/// A bad argument to `facts`: reported as one line ("Error: ..."), without the usage text.
+struct FactsInputError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -1,8 +1,53 @@
 import ArgumentParser
+import Foundation
+import GGUF
+import ModelInspector
+
+extension SyntheticModel.Shape: ExpressibleByArgument {}
+extension SyntheticModel.WeightFormat: ExpressibleByArgument {}
+extension SyntheticModel.Architecture: ExpressibleByArgument {}
 
 struct SynthCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "synth", abstract: "(not available yet in this build)")
+    static let configuration = CommandConfiguration(
+        commandName: "synth",
+        abstract: "Writes a BitNet b1.58 GGUF with random ternary weights and real structure, for benchmarks and tests.",
+        discussion: "Deterministic for a seed; the same seed gives the same weights in every format.")
+
+    @Argument(help: "Output GGUF path.") var output: String
+    @Option(help: "Model shape: tiny, 700m, 2b-4t, 3b.") var shape: SyntheticModel.Shape = .tiny
+    @Option(help: "Ternary weight format: i2_s, tq2_0, tq1_0, f16, f32.") var format: SyntheticModel.WeightFormat = .i2_s
+    @Option(help: "Architecture: bitnet-b1.58 (ReLU², bitnet.cpp) or bitnet (mainline llama.cpp).") var arch: SyntheticModel.Architecture = .bitnetB158
+    @Option(help: "Copy the tokenizer from this vocab-only GGUF (e.g. ggml-vocab-llama-bpe.gguf).") var vocab: String?
+    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(name: .customLong("i2s-interleave"), help: "I2_S block interleave: 128 (x86) or 64 (ARM).") var i2sInterleave: Int = 128
+
+    func validate() throws {
+        guard i2sInterleave == 128 || i2sInterleave == 64 else { throw ValidationError("--i2s-interleave must be 128 or 64") }
+    }
+
     func run() async throws {
-        throw ValidationError("'synth' is not available in this build yet")
+        let options = SyntheticModel.Options(shape: shape, format: format, architecture: arch, vocabPath: vocab,
+                                             seed: seed, i2sInterleave: i2sInterleave)
+        let tty = isatty(2) == 1
+        var lastPercent = -1
+        do {
+            try SyntheticModel.write(to: output, options: options) { done, total in
+                guard tty, total > 0 else { return }
+                let p = Int(Double(done) / Double(total) * 100)
+                if p != lastPercent {
+                    lastPercent = p
+                    let bar = String(repeating: "#", count: p / 4) + String(repeating: ".", count: 25 - p / 4)
+                    FileHandle.standardError.write(Data("\rsynth [\(bar)] \(p)%".utf8))
+                }
+            }
+        } catch {
+            if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+            let message = (error as? GGUFError).map { $0.offset == nil ? $0.message : "\($0)" } ?? "\(error)"
+            FileHandle.standardError.write(Data("bitnet-doctor: synth: \(message)\n".utf8))
+            throw ExitCode(1)
+        }
+        if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+        let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+        FileHandle.standardError.write(Data("wrote \(output) (\(size) bytes, \(shape.rawValue), \(format.rawValue), seed \(seed))\n".utf8))
     }
 }

@@ -1,3 +1,0 @@
-import Testing
-@testable import ModelInspector
-@Test func moduleLoads() { #expect(ModelInspectorModule.name == "ModelInspector") }
