@@ -42,7 +42,9 @@ let package = Package(
         .target(name: "ModelInspector", dependencies: ["GGUF"]),
         .target(name: "SystemFacts", dependencies: ["CSystem"]),
         .target(name: "Tokenizers"),
-        .target(name: "Engine", dependencies: ["GGUF", "ModelInspector", "Tokenizers", "CKernels"]),
+        .target(name: "Engine", dependencies: ["GGUF", "ModelInspector", "Tokenizers", "CKernels"],
+                // The reference kernels are Swift until CKernels covers them: optimise them even in debug builds.
+                swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "Doctor", dependencies: [
             "SystemFacts", "ModelInspector", "Engine",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

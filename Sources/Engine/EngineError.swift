@@ -2,7 +2,7 @@
 public struct EngineError: Error, CustomStringConvertible, Sendable {
     public enum Kind: String, Sendable {
         case unsupportedArchitecture, missingMetadata, badMetadata, missingTensor, wrongShape, wrongType,
-             truncated, insufficientMemory, badInput, tokenizer
+             truncated, container, insufficientMemory, badInput, tokenizer
     }
     public let kind: Kind
     public let message: String

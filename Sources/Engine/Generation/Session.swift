@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 
 /// A conversation state over one model: KV cache, dispatcher and sampler. Not thread-safe; one generation at a time.
 public final class Session: @unchecked Sendable {
@@ -19,7 +20,8 @@ public final class Session: @unchecked Sendable {
     public func generate(prompt: String, options: GenerateOptions,
                          onToken: (GeneratedToken) -> Bool = { _ in true }) throws -> GenerationResult {
         guard let tok = model.tokenizer else { throw EngineError(.tokenizer, "the model file has no usable tokenizer") }
-        return try generate(promptTokens: try tok.encode(prompt), options: options, onToken: onToken)
+        let ids = tok.encode(prompt, addSpecial: true, parseSpecial: false).map(Int.init)
+        return try generate(promptTokens: ids, options: options, onToken: onToken)
     }
 
     /// Generates from token ids (the prompt is evaluated from an empty cache). `onToken` returns false to stop.
@@ -31,6 +33,7 @@ public final class Session: @unchecked Sendable {
         }
         transformer.reset()
         dispatcher.counters.reset()
+        CKernelCounters.reset()
         var sampler = Sampler(options.sampling)
         var stream = UTF8Stream()
         var text = "", out: [Int] = [], decode: [Double] = []
@@ -42,9 +45,9 @@ public final class Session: @unchecked Sendable {
         while out.count < options.maxTokens {
             let next = sampler.sample(transformer.logits)
             out.append(next)
-            let piece = stream.push(model.tokenizer?.tokenBytes(next) ?? [])
+            let piece = stream.push(model.tokenizer?.piece(Int32(next), special: false) ?? [])
             text += piece
-            let eog = options.stopAtEndOfGeneration && (model.tokenizer?.isEndOfGeneration(next) ?? false)
+            let eog = options.stopAtEndOfGeneration && (model.tokenizer?.isEndOfGeneration(Int32(next)) ?? false)
             let goOn = onToken(GeneratedToken(id: next, text: piece, index: out.count - 1))
             if eog || !goOn || out.count == options.maxTokens { break }
             let stepStart = DispatchTime.now()
@@ -55,7 +58,7 @@ public final class Session: @unchecked Sendable {
         text += rest
         return GenerationResult(promptTokens: promptTokens, generatedTokens: out, text: text,
                                 prefillMilliseconds: prefill, decodeMilliseconds: decode,
-                                kernelCalls: dispatcher.counters.snapshot, sampling: options.sampling,
+                                kernelCalls: dispatcher.counters.snapshot.merging(CKernelCounters.snapshot()) { a, b in a + b }, sampling: options.sampling,
                                 tokensRequested: options.maxTokens)
     }
 

@@ -18,6 +18,8 @@ public protocol ModelSource: AnyObject, Sendable {
     var fileSize: Int { get }
     func tensor(_ name: String) -> TensorEntry?
     var tensorNames: [String] { get }
+    /// The file's header, metadata and tensor table (hashed into the model identity).
+    var headerBytes: UnsafeRawBufferPointer { get }
     /// Metadata arrays the tokenizer needs.
     func stringArray(_ key: String) -> [String]?
     func floatArray(_ key: String) -> [Float]?

@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,22 +12,28 @@ enum ActivationQuantizer {
         case .f16: r.values = (0..<n).map { roundToHalf(x[$0]) }
         case .bf16: r.values = (0..<n).map { roundToBF16(x[$0]) }
         case .int8PerToken: perToken(x, n, r)
-        case .q8_K: q8K(x, n, r)
-        case .q8_0: q8(x, n, r, withSums: false)
-        case .q8_1: q8(x, n, r, withSums: true)
+        case .q8_K:
+            q8K(x, n, r)
+            r.blocks = .allocate(byteCount: n / 256 * MemoryLayout<ck_block_q8_K>.stride, alignment: 64)
+            ck_quantize_q8_K(x, r.blocks!.assumingMemoryBound(to: ck_block_q8_K.self), n)
+        case .q8_0:
+            q8(x, n, r, withSums: false)
+            r.blocks = .allocate(byteCount: n / 32 * MemoryLayout<ck_block_q8_0>.stride, alignment: 64)
+            ck_quantize_q8_0(x, r.blocks!.assumingMemoryBound(to: ck_block_q8_0.self), n, Int32(CK_Q8_X86))
+        case .q8_1:
+            q8(x, n, r, withSums: true)
+            r.blocks = .allocate(byteCount: n / 32 * MemoryLayout<ck_block_q8_1>.stride, alignment: 64)
+            ck_quantize_q8_1(x, r.blocks!.assumingMemoryBound(to: ck_block_q8_1.self), n, Int32(CK_Q8_X86))
         }
         return r
     }
 
-    /// bitnet.cpp quantize_row_i8_s: max|x| in double (floored at 1e-5), s = float(127/max),
-    /// q = nearest_int(x·s) clamped to [-128, 127].
+    /// bitnet.cpp quantize_row_i8_s (CKernels ck_quantize_i8_s): s = float(127 / max|x|) with the max in double
+    /// floored at 1e-5, q = nearest_int(x·s) clamped to [-128, 127].
     private static func perToken(_ x: UnsafePointer<Float>, _ n: Int, _ r: QuantizedRow) {
-        var m = 0.0
-        for i in 0..<n { m = max(m, Double(abs(x[i]))) }
-        m = max(m, 1e-5)
-        let s = Float(127.0 / m)
         var codes = [Int8](repeating: 0, count: n)
-        for i in 0..<n { codes[i] = Int8(max(-128, min(127, nearestInt(x[i] * s)))) }
+        var s: Float = 0
+        r.codeSum = codes.withUnsafeMutableBufferPointer { ck_quantize_i8_s(x, $0.baseAddress!, n, &s) }
         r.codes = codes
         r.scales = [s]
     }

@@ -26,7 +26,7 @@ public final class Dispatcher: @unchecked Sendable {
                     m.apply(q, o, rows: lo..<hi)
                 }
             }
-            counters.add(m.kernelID)
+            if let id = m.swiftKernelID { counters.add(id) }
         }
     }
 }

@@ -12,9 +12,16 @@ public final class QuantizedRow: @unchecked Sendable {
     /// f32/f16/bf16 rows (already rounded for f16/bf16).
     var values: [Float]
 
+    /// CKernels block layout (ck_block_q8_K / q8_0 / q8_1), when the format has one.
+    var blocks: UnsafeMutableRawPointer?
+    /// int8PerToken: Σ of the codes.
+    var codeSum: Int32 = 0
+
     init(format: ActivationFormat, count: Int) {
         self.format = format
         self.count = count
         codes = []; scales = []; sums = []; values = []
     }
+
+    deinit { blocks?.deallocate() }
 }

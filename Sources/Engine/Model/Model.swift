@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 
 /// A loaded model: configuration, weights mapped from the file, tokenizer. Create with `Model.load(url:options:)`.
 public final class Model: @unchecked Sendable {
@@ -28,16 +29,13 @@ public final class Model: @unchecked Sendable {
         self.contextSize = contextSize
     }
 
-    /// The kernel ids this model's matrices dispatch to.
-    public var plannedKernels: [String] {
-        Array(Set(weights.layers.flatMap { $0.matrices.map(\.kernelID) } + [weights.output.kernelID])).sorted()
+    /// SHA-256 (hex) of the header, metadata and tensor table, followed by the file size as 8 bytes LE.
+    public var identity: String {
+        var h = SHA256()
+        h.update(source.headerBytes)
+        var n = UInt64(source.fileSize).littleEndian
+        withUnsafeBytes(of: &n) { h.update($0) }
+        return h.finalizeHex()
     }
-}
 
-/// Text ↔ token ids, as the model's tokenizer defines them.
-public protocol TextTokenizer: Sendable {
-    func encode(_ text: String) throws -> [Int]
-    /// The bytes of one token (streaming detokenization joins them and emits complete UTF-8).
-    func tokenBytes(_ id: Int) -> [UInt8]
-    func isEndOfGeneration(_ id: Int) -> Bool
 }
