@@ -12,14 +12,13 @@ struct BenchRunner {
     var generateTokens: Int
     var repetitions: Int
     var parity: Parity
-    var log: Log
 
     func run() throws -> BenchResult {
         var options = ModelOptions()
         options.parity = parity
         options.contextSize = promptTokens + generateTokens + 1
         let model = try Model.load(url: modelURL, options: options)
-        log.info(String(format: "loaded %@ in %.0f ms", modelURL.lastPathComponent, model.loadMilliseconds))
+        Log.progress(String(format: "loaded %@ in %.0f ms", modelURL.lastPathComponent, model.loadMilliseconds))
         let prompt = Self.randomTokens(count: promptTokens, vocab: model.config.vocabSize)
         var rows: [BenchResult.Row] = []
         var bandwidth: [String: Double] = [:]
@@ -32,7 +31,7 @@ struct BenchRunner {
             _ = try session.generate(promptTokens: Array(prompt.prefix(8)), options: GenerateOptions(maxTokens: 2))
             var prefill: [Double] = [], decode: [Double] = []
             for r in 0..<repetitions {
-                log.info("bench: threads \(t), run \(r + 1)/\(repetitions)")
+                Log.progress("bench: threads \(t), run \(r + 1)/\(repetitions)")
                 let result = try session.generate(promptTokens: prompt, options: generate)
                 prefill.append(Double(promptTokens) / (result.prefillMilliseconds / 1000))
                 let steps = result.decodeMilliseconds

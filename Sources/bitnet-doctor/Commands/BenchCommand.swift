@@ -50,7 +50,6 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let log = Log()
         let url: URL
         if let model {
             url = URL(fileURLWithPath: model)
@@ -59,10 +58,10 @@ struct BenchCommand: AsyncParsableCommand {
                   let fmt = SyntheticModel.WeightFormat(rawValue: format) else {
                 throw ValidationError("unknown synthetic shape or format: \(synthetic!) \(format)")
             }
-            url = try SyntheticModelCache.model(SyntheticModel.Options(shape: shape, format: fmt), log: log)
+            url = try SyntheticModelCache.model(SyntheticModel.Options(shape: shape, format: fmt))
         }
         let runner = BenchRunner(modelURL: url, threads: threadList!, promptTokens: prompt, generateTokens: gen,
-                                 repetitions: repetitions, parity: Parity(rawValue: parity)!, log: log)
+                                 repetitions: repetitions, parity: Parity(rawValue: parity)!)
         let result = try runner.run()
         switch output {
         case .text: print(result.table(markdown: false))

@@ -12,15 +12,18 @@ enum SyntheticModelCache {
         return base.appendingPathComponent("models")
     }
 
+    /// The embedded default model of `check`: 2B-4T-shaped, I2_S, seed 0.
+    static func defaultModel() throws -> URL { try model(SyntheticModel.Options(shape: .b2_4t, format: .i2_s)) }
+
     /// The path of the synthetic model for these options, writing it first when it is not cached yet.
-    static func model(_ options: SyntheticModel.Options, log: Log) throws -> URL {
+    static func model(_ options: SyntheticModel.Options) throws -> URL {
         let name = "synthetic-\(options.shape.rawValue)-\(options.format.rawValue)-\(options.architecture.rawValue)-seed\(options.seed).gguf"
         let url = directory.appendingPathComponent(name)
         if FileManager.default.fileExists(atPath: url.path) { return url }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let partial = url.appendingPathExtension("partial")
-        log.info("making the synthetic \(options.shape.rawValue) \(options.format.rawValue) model once: \(url.path)")
-        let bar = ProgressBar(label: "synth", log: log)
+        Log.progress("making the synthetic \(options.shape.rawValue) \(options.format.rawValue) model once: \(url.path)")
+        let bar = ProgressBar(label: "synth")
         try SyntheticModel.write(to: partial.path, options: options) { done, total in bar.update(done, of: total) }
         bar.finish()
         _ = try? FileManager.default.removeItem(at: url)
