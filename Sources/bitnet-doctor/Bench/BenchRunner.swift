@@ -1,6 +1,7 @@
 import CKernels
 import Engine
 import Foundation
+import ModelInspector
 
 /// Runs llama-bench style measurements with the bundled engine: for each thread count, `repetitions` runs of
 /// a prefill of `promptTokens` random tokens and `generateTokens` decoded tokens (greedy, EOS ignored), after
@@ -19,6 +20,8 @@ struct BenchRunner {
         options.contextSize = promptTokens + generateTokens + 1
         let model = try Model.load(url: modelURL, options: options)
         Log.progress(String(format: "loaded %@ in %.0f ms", modelURL.lastPathComponent, model.loadMilliseconds))
+        // Bytes per token as the inspector (and so the rules) count them: one definition for the whole tool.
+        let bytesPerToken = try ModelInspector.inspect(path: modelURL.path).bytesPerToken
         let prompt = Self.randomTokens(count: promptTokens, vocab: model.config.vocabSize)
         var rows: [BenchResult.Row] = []
         var bandwidth: [String: Double] = [:]
@@ -42,7 +45,7 @@ struct BenchRunner {
             }
             var tg = BenchResult.Row(test: "tg\(generateTokens)", threads: t, tokens: generateTokens, samples: decode)
             if let gbps = bandwidth[String(t)] {
-                let roofline = gbps * 1e9 / Double(model.bytesPerToken)
+                let roofline = gbps * 1e9 / Double(bytesPerToken)
                 tg.rooflineTokensPerSecond = roofline
                 tg.rooflineEfficiency = tg.tokensPerSecondMean / roofline
             }
@@ -50,7 +53,7 @@ struct BenchRunner {
         }
         return BenchResult(
             modelPath: modelURL.path, architecture: model.config.architecture.rawValue,
-            blockFormat: model.blockFormat, formats: model.formats, bytesPerToken: model.bytesPerToken,
+            blockFormat: model.blockFormat, formats: model.formats, bytesPerToken: bytesPerToken,
             parity: parity.rawValue, kernelPath: String(cString: ck_path_name()), repetitions: repetitions,
             bandwidthGBps: bandwidth, rows: rows)
     }
