@@ -51,7 +51,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "bitnet-doctor", dependencies: [
-            "GGUF", "ModelInspector", "SystemFacts", "Tokenizers", "Engine", "Doctor",
+            "CKernels", "GGUF", "ModelInspector", "SystemFacts", "Tokenizers", "Engine", "Doctor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Fuzz harness over the GGUF reader (docs/formats.md, scripts/fuzz-gguf.sh); replays a corpus when built normally.

@@ -20,7 +20,7 @@ fi
 
 if [ ! -f "$data/vocab/.complete" ]; then
   tmp="$(mktemp -d)"
-  "$venv/bin/pip" download -q --no-binary :all: --no-deps -d "$tmp" \
+  "$venv/bin/pip" download -q --no-deps --no-binary llama-cpp-python -d "$tmp" \
     "llama-cpp-python==$LLAMA_CPP_PYTHON_VERSION" >&2
   mkdir -p "$data/vocab"
   tar -xzf "$tmp"/llama_cpp_python-*.tar.gz -C "$tmp" --wildcards '*/vendor/llama.cpp/models/ggml-vocab-*'

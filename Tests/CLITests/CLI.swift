@@ -1,11 +1,17 @@
 import Foundation
+import TestSupport
 
-/// Runs the built `bitnet-doctor` binary end to end.
+/// Runs the built `bitnet-doctor` binary end to end, with a deadline.
 enum CLI {
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var json: Any? { try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+    }
 
-    /// The binary next to the test bundle in the build products directory.
-    static func binary() -> URL? {
+    /// The binary in the build products directory that holds this test bundle.
+    static let binary: URL? = {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {
             let candidate = dir.appendingPathComponent("bitnet-doctor")
@@ -13,20 +19,18 @@ enum CLI {
             dir = dir.deletingLastPathComponent()
         }
         return nil
+    }()
+
+    static func run(_ args: [String], environment: [String: String] = [:], timeout: TimeInterval = 300) throws -> Result {
+        guard let bin = binary else { throw CocoaError(.fileNoSuchFile) }
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        for (k, v) in environment { env[k] = v }
+        let out = try Subprocess.run(bin, args, environment: env, timeout: timeout)
+        return Result(status: out.status, stdout: String(decoding: out.stdout, as: UTF8.self), stderr: out.stderr)
     }
 
-    static func run(_ bin: URL, _ args: [String], environment: [String: String]? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = bin
-        p.arguments = args
-        if let environment { p.environment = environment }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    static func fixture(_ relative: String) -> String {
+        TestEnvironment.repoRoot.appendingPathComponent("fixtures/\(relative)").path
     }
 }

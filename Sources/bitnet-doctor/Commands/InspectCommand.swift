@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GGUF
 import ModelInspector
+import SystemFacts
 
 struct InspectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,16 +13,19 @@ struct InspectCommand: AsyncParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-    @Argument(help: "The GGUF file.") var model: String
+    @Argument(help: "The GGUF file (optional with --system).") var model: String?
     @Option(name: .long, help: "Output format: text or json.") var format: Format = .text
     @Flag(name: .long, help: "List every tensor (name, type, dims, bytes, offset).") var tensors = false
     @Flag(name: .long, help: "List every metadata key and value.") var kv = false
-    @Flag(name: .long, help: "Include the machine's facts (reserved).") var system = false
+    @Flag(name: .long, help: "Show this machine's facts too (as `bitnet-doctor facts`), for people coming from BitNet.rs.") var system = false
 
     func run() async throws {
         if system {
-            FileHandle.standardError.write(Data("bitnet-doctor: inspect --system is not wired yet; system facts are shown by `bitnet-doctor facts` for now\n".utf8))
-            throw ExitCode(2)
+            try await FactsCommand.emit(FactsOptions(), json: format == .json)
+        }
+        guard let model else {
+            if system { return }
+            throw ValidationError("give a GGUF file to inspect (or --system for this machine's facts)")
         }
         let file: GGUFFile
         do {

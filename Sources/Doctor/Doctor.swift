@@ -1,4 +1,0 @@
-// Doctor module. See docs/architecture.md for what belongs here.
-public enum DoctorModule {
-    public static let name = "Doctor"
-}

@@ -1,3 +1,0 @@
-import Testing
-@testable import Doctor
-@Test func moduleLoads() { #expect(DoctorModule.name == "Doctor") }

@@ -1,3 +1,0 @@
-import Testing
-@testable import SystemFacts
-@Test func moduleLoads() { #expect(SystemFactsModule.name == "SystemFacts") }
