@@ -14,11 +14,16 @@ import Glibc
         #expect(chmod(url.path, 0o755) == 0)
     }
 
-    /// Whether a pid is gone (or a zombie nobody has reaped yet).
+    /// Whether a pid is gone (or a zombie nobody has reaped yet), allowing a few seconds for a SIGKILL sent to
+    /// it to be delivered on a loaded machine.
     static func gone(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
-        let state = stat.split(separator: ")").last?.split(separator: " ").first
-        return state == "Z" || state == "X"
+        for _ in 0..<50 {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+            let state = stat.split(separator: ")").last?.split(separator: " ").first
+            if state == "Z" || state == "X" { return true }
+            usleep(100_000)
+        }
+        return false
     }
 
     @Test func hangingNvidiaSmiIsTimedOutAndOnlyItsFactChanges() throws {
