@@ -33,7 +33,7 @@ import Glibc
         try Self.script(dir, "nvidia-smi", "sleep 100000 &\necho $! > \(pidFile)\nwait")
         let env = EnvironmentSource(["PATH": dir.path + ":/usr/bin:/bin"])
         let safe = SystemFacts.collectBlocking(FactsOptions(environment: env, only: ["nvidia"], safeMode: true))
-        let r = SystemFacts.collectBlocking(FactsOptions(environment: env, only: ["nvidia"], collectorDeadline: 5,
+        let r = SystemFacts.collectBlocking(FactsOptions(environment: env, only: ["nvidia"], collectorDeadline: 30,
                                                          commandTimeout: 0.5))
         #expect(r.fact("nvidia.smi")?.status == .error("nvidia-smi timed out after 0.5 s"))
         let step = r.value("nvidia.ladder")?.arrayValue?.first { $0["step"] == .string("nvidia_smi") }
@@ -49,7 +49,8 @@ import Glibc
         let dir = try TestEnvironment.makeTempDir("facts-fake-smi-ok")
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.script(dir, "nvidia-smi", "echo 'NVIDIA L4, 1234, 23034, 17'")
-        let r = SystemFacts.collectBlocking(FactsOptions(environment: EnvironmentSource(["PATH": dir.path]), only: ["nvidia"]))
+        let r = SystemFacts.collectBlocking(FactsOptions(environment: EnvironmentSource(["PATH": dir.path]), only: ["nvidia"],
+                                                         collectorDeadline: 30, commandTimeout: 15))
         let gpu = r.value("nvidia.smi")?["gpus"]?.arrayValue?.first
         #expect(gpu == .object(["name": .string("NVIDIA L4"), "memory_used_mib": .int(1234), "memory_total_mib": .int(23034),
                                 "utilization_pct": .int(17)]))
@@ -73,7 +74,8 @@ import Glibc
         try Self.script(dir, "cmake", "echo 'cmake version 3.25.1'; echo; echo 'CMake suite maintained by Kitware'")
         try Self.script(dir, "clang", "echo 'this is not clang' >&2; exit 3")
         try Self.script(dir, "nvcc", "printf 'nvcc: NVIDIA (R) Cuda compiler driver\\nCuda compilation tools, release 12.4, V12.4.131\\n'")
-        let r = SystemFacts.collectBlocking(FactsOptions(environment: EnvironmentSource(["PATH": dir.path]), only: ["software"]))
+        let r = SystemFacts.collectBlocking(FactsOptions(environment: EnvironmentSource(["PATH": dir.path]), only: ["software"],
+                                                         collectorDeadline: 30, commandTimeout: 15))
         #expect(r.value("software.rustc") == .string("1.82.0"))
         #expect(r.value("software.cmake") == .string("3.25.1"))
         #expect(r.value("software.nvcc") == .string("12.4"))
