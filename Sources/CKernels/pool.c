@@ -1,9 +1,23 @@
-/* Persistent worker pool: spin-then-sleep workers, tasks claimed from an atomic counter, no allocation per call. */
+/* Persistent worker pool: spin-then-sleep workers, tasks claimed from one atomic word, no allocation per call.
+ *
+ * The job state is one 64-bit word: generation (24 bits) | number of tasks (20 bits) | next task (20 bits).
+ * A thread claims a task with a compare-and-swap on that word, so a worker that wakes late (descheduled on a
+ * loaded machine) can never claim a task of a later job with the parameters of an earlier one, and the caller
+ * never waits for a worker that has no task: it claims tasks itself and only waits for tasks other threads have
+ * actually started. (The first version waited for every worker to check in after every job, with sched_yield
+ * in the waits; on a busy 2-core machine each hand-off then cost whole scheduler time slices, so a model with
+ * hundreds of matrices per token looked hung.) */
 #define _GNU_SOURCE
 #include "ck_internal.h"
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
+
+#define GEN_SHIFT 40
+#define N_SHIFT 20
+#define FIELD_MASK ((1ull << 20) - 1)
+#define GEN_MASK ((1ull << 24) - 1)
+#define MAX_TASKS FIELD_MASK
 
 struct ck_pool {
     int n_threads;
@@ -11,14 +25,14 @@ struct ck_pool {
     pthread_t *workers;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    _Alignas(64) _Atomic unsigned generation;   /* bumped once per parallel_for */
-    _Atomic int sleepers;
-    _Atomic int stop;
-    _Alignas(64) _Atomic size_t next_task;      /* claimed by every thread: its own cache line */
-    _Alignas(64) _Atomic int pending;           /* workers still busy with the current generation */
-    size_t n_tasks;
+    pthread_mutex_t call_mu;                    /* one parallel_for at a time: concurrent callers queue here */
     ck_task_fn fn;
     void *ctx;
+    unsigned gen;                               /* the caller's last generation (under call_mu) */
+    _Atomic int sleepers;
+    _Atomic int stop;
+    _Alignas(64) _Atomic uint64_t state;        /* gen | n_tasks | next: its own cache line */
+    _Alignas(64) _Atomic size_t done;           /* tasks finished in the current generation */
 };
 
 struct worker_arg { ck_pool *pool; int index; };
@@ -31,11 +45,22 @@ static inline void cpu_relax(void) {
 #endif
 }
 
-static void run_tasks(ck_pool *p, int thread) {
+static inline unsigned gen_of(uint64_t s) { return (unsigned)(s >> GEN_SHIFT); }
+
+/* Claims and runs tasks of generation g until none is left (or a newer job replaced it). */
+static void run_tasks(ck_pool *p, unsigned g, int thread) {
+    uint64_t s = atomic_load_explicit(&p->state, memory_order_acquire);
     for (;;) {
-        size_t t = atomic_fetch_add_explicit(&p->next_task, 1, memory_order_relaxed);
-        if (t >= p->n_tasks) break;
-        p->fn(p->ctx, t, thread);
+        if (gen_of(s) != g) return;
+        const uint64_t next = s & FIELD_MASK, n = (s >> N_SHIFT) & FIELD_MASK;
+        if (next >= n) return;
+        if (!atomic_compare_exchange_weak_explicit(&p->state, &s, s + 1, memory_order_acq_rel,
+                                                   memory_order_acquire))
+            continue;
+        /* the claimed task keeps the job (fn, ctx) alive: the caller waits for it */
+        p->fn(p->ctx, (size_t)next, thread);
+        atomic_fetch_add_explicit(&p->done, 1, memory_order_release);
+        s = atomic_load_explicit(&p->state, memory_order_acquire);
     }
 }
 
@@ -43,29 +68,22 @@ static void *worker_main(void *arg) {
     struct worker_arg wa = *(struct worker_arg *)arg;
     free(arg);
     ck_pool *p = wa.pool;
-    unsigned seen = 0; /* the generation at creation: a job published before this thread ran is not missed */
+    unsigned seen = 0; /* generation 0 is the initial state; the first job is generation 1 */
     for (;;) {
-        unsigned g;
-        unsigned spins = 0;
-        while ((g = atomic_load_explicit(&p->generation, memory_order_acquire)) == seen) {
+        unsigned g, spins = 0;
+        while ((g = gen_of(atomic_load_explicit(&p->state, memory_order_acquire))) == seen) {
             if (atomic_load_explicit(&p->stop, memory_order_relaxed)) return NULL;
-            if (++spins < p->spin) {
-                /* yield now and then: on a machine with more runnable threads than cores, a pure spin keeps the
-                 * thread that still has work (or the caller) off the CPU */
-                if (spins % 64 == 0) sched_yield(); else cpu_relax();
-                continue;
-            }
+            if (++spins < p->spin) { cpu_relax(); continue; }
             pthread_mutex_lock(&p->mu);
             atomic_fetch_add(&p->sleepers, 1);
-            while (atomic_load(&p->generation) == seen && !atomic_load(&p->stop)) pthread_cond_wait(&p->cv, &p->mu);
+            while (gen_of(atomic_load(&p->state)) == seen && !atomic_load(&p->stop)) pthread_cond_wait(&p->cv, &p->mu);
             atomic_fetch_sub(&p->sleepers, 1);
             pthread_mutex_unlock(&p->mu);
             spins = 0;
         }
         if (atomic_load(&p->stop)) return NULL;
         seen = g;
-        run_tasks(p, wa.index);
-        atomic_fetch_sub_explicit(&p->pending, 1, memory_order_release);
+        run_tasks(p, g, wa.index);
     }
 }
 
@@ -86,6 +104,7 @@ ck_pool *ck_pool_create(int n_threads) {
     p->spin = 4096;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
+    pthread_mutex_init(&p->call_mu, NULL);
     p->workers = calloc((size_t)n_threads, sizeof(pthread_t));
     if (!p->workers) { free(p); return NULL; }
     for (int i = 1; i < n_threads; i++) {
@@ -109,6 +128,7 @@ void ck_pool_destroy(ck_pool *p) {
     for (int i = 1; i < p->n_threads; i++) pthread_join(p->workers[i], NULL);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->call_mu);
     free(p->workers);
     free(p);
 }
@@ -116,22 +136,44 @@ void ck_pool_destroy(ck_pool *p) {
 int ck_pool_threads(const ck_pool *p) { return p ? p->n_threads : 0; }
 void ck_pool_set_spin(ck_pool *p, unsigned spin) { if (p) p->spin = spin; }
 
+struct offset_job { ck_task_fn fn; void *ctx; size_t base; };
+static void offset_task(void *ctx, size_t task, int thread) {
+    const struct offset_job *j = ctx;
+    j->fn(j->ctx, j->base + task, thread);
+}
+
+static void run_job(ck_pool *p, size_t n_tasks, ck_task_fn fn, void *ctx) {
+    p->fn = fn;
+    p->ctx = ctx;
+    p->gen = (p->gen + 1) & GEN_MASK;
+    if (p->gen == 0) p->gen = 1;            /* 0 is the workers' initial "seen" */
+    atomic_store_explicit(&p->done, 0, memory_order_relaxed);
+    atomic_store(&p->state, ((uint64_t)p->gen << GEN_SHIFT) | ((uint64_t)n_tasks << N_SHIFT)); /* seq_cst */
+    wake_all(p);
+    run_tasks(p, p->gen, 0);
+    /* only tasks that another thread has claimed are still running: wait for them */
+    unsigned spins = 0;
+    while (atomic_load_explicit(&p->done, memory_order_acquire) < n_tasks) {
+        if (++spins < 1024) cpu_relax(); else sched_yield();
+    }
+}
+
 void ck_pool_parallel_for(ck_pool *p, size_t n_tasks, ck_task_fn fn, void *ctx) {
     if (n_tasks == 0) return;
     if (!p || p->n_threads == 1 || n_tasks == 1) {
         for (size_t t = 0; t < n_tasks; t++) fn(ctx, t, 0);
         return;
     }
-    p->fn = fn;
-    p->ctx = ctx;
-    p->n_tasks = n_tasks;
-    atomic_store_explicit(&p->next_task, 0, memory_order_relaxed);
-    atomic_store_explicit(&p->pending, p->n_threads - 1, memory_order_relaxed);
-    atomic_fetch_add(&p->generation, 1);   /* seq_cst: publishes the job, pairs with the sleepers check */
-    wake_all(p);
-    run_tasks(p, 0);
-    unsigned spins = 0;
-    while (atomic_load_explicit(&p->pending, memory_order_acquire) > 0) {
-        if (++spins < 256) cpu_relax(); else sched_yield();
+    /* Two callers sharing a pool would overwrite each other's job: serialize them. */
+    pthread_mutex_lock(&p->call_mu);
+    if (n_tasks <= MAX_TASKS) {
+        run_job(p, n_tasks, fn, ctx);
+    } else {
+        struct offset_job j = {fn, ctx, 0};
+        for (; j.base < n_tasks; j.base += MAX_TASKS) {
+            const size_t m = n_tasks - j.base < MAX_TASKS ? n_tasks - j.base : MAX_TASKS;
+            run_job(p, m, offset_task, &j);
+        }
     }
+    pthread_mutex_unlock(&p->call_mu);
 }

@@ -206,7 +206,8 @@ void ck_pool_destroy(ck_pool *pool);
 int ck_pool_threads(const ck_pool *pool);
 /// Runs fn for every task exactly once and returns when all are done. Tasks are claimed in increasing
 /// order; a task must compute its own outputs only, so results do not depend on the thread count.
-/// No allocation per call. Not reentrant (one caller at a time).
+/// No allocation per call. Callers on different threads are serialized (a mutex); a task must not call
+/// parallel_for on its own pool (that deadlocks).
 void ck_pool_parallel_for(ck_pool *pool, size_t n_tasks, ck_task_fn fn, void *ctx);
 /// Spin iterations before an idle worker sleeps on a condition variable (default 4096; the spin yields the CPU
 /// every 64 iterations). The caller waits for the workers with 256 pauses, then sched_yield.

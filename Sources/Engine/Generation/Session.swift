@@ -7,6 +7,12 @@ public final class Session: @unchecked Sendable {
     public let threads: Int
     let dispatcher: Dispatcher
     let transformer: Transformer
+    /// Prompt tokens per batched prefill step (each layer's matrices run over the batch as one GEMM);
+    /// 1 = token by token. Results are bit-identical either way. Environment `BITNET_DOCTOR_PREFILL_BATCH` sets
+    /// the default (A/B measurements).
+    /// Set by `probeHeadCosine` (recorded in the receipt).
+    public internal(set) var headLogitCosine: Double?
+    public var prefillBatchSize = Int(ProcessInfo.processInfo.environment["BITNET_DOCTOR_PREFILL_BATCH"] ?? "").map { max(1, $0) } ?? 64
 
     public init(model: Model, threads: Int? = nil) {
         self.model = model
@@ -38,9 +44,7 @@ public final class Session: @unchecked Sendable {
         var stream = UTF8Stream()
         var text = "", out: [Int] = [], decode: [Double] = []
         let t0 = DispatchTime.now()
-        for (i, t) in promptTokens.enumerated() {
-            try transformer.step(t, wantLogits: i == promptTokens.count - 1)
-        }
+        try transformer.prefill(promptTokens, batchSize: prefillBatchSize)
         let prefill = Self.ms(since: t0)
         while out.count < options.maxTokens {
             let next = sampler.sample(transformer.logits)
@@ -65,7 +69,8 @@ public final class Session: @unchecked Sendable {
     /// Logits after feeding `tokens` from an empty cache (tests, reference comparisons).
     public func logits(after tokens: [Int]) throws -> [Float] {
         transformer.reset()
-        for (i, t) in tokens.enumerated() { try transformer.step(t, wantLogits: i == tokens.count - 1) }
+        guard !tokens.isEmpty else { throw EngineError(.badInput, "no tokens") }
+        try transformer.prefill(tokens, batchSize: prefillBatchSize)
         return transformer.logits
     }
 

@@ -4,9 +4,11 @@ final class Transformer: @unchecked Sendable {
     let weights: ModelWeights
     let dispatcher: Dispatcher
     let cache: KVCache
-    private(set) var position = 0
+    var position = 0
 
-    private var x, h, q, k, v, att, o, gate, up, down: [Float]
+    var x, h, q, k, v, att, o, gate, up, down: [Float]
+    /// Batched-prefill buffers (allocated on first use, then reused).
+    var batch: BatchScratch?
     private(set) var logits: [Float]
 
     init(config: ModelConfig, weights: ModelWeights, dispatcher: Dispatcher, contextSize: Int) {
@@ -80,6 +82,12 @@ final class Transformer: @unchecked Sendable {
         }
         position += 1
         guard wantLogits else { return }
+        computeLogits()
+    }
+
+    /// logits = output(RMSNorm(x)).
+    func computeLogits() {
+        let c = config, e = c.embeddingLength
         x.withUnsafeBufferPointer { xs in h.withUnsafeMutableBufferPointer { Ops.rmsNorm(xs.baseAddress!, weights.outputNorm, eps: c.rmsEpsilon, $0.baseAddress!, count: e) } }
         logits.withUnsafeMutableBufferPointer { lp in
             h.withUnsafeBufferPointer { dispatcher.run([(weights.output, lp.baseAddress!)], input: $0.baseAddress!) }

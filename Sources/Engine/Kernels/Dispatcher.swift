@@ -1,12 +1,50 @@
+import CKernels
 import Foundation
 
-/// Runs matrix-vector products over a fixed number of threads. Rows are split in contiguous ranges;
-/// each row's result depends only on that row, so the output is identical at any thread count.
+/// Runs matrix products on a persistent worker pool (CKernels `ck_pool`, one per dispatcher, i.e. per session).
+/// Rows are split in contiguous chunks; each row's result is computed by one kernel call that depends only on that
+/// row, so the output is identical at any thread count.
 public final class Dispatcher: @unchecked Sendable {
     public let threads: Int
     public let counters = KernelCounters()
+    /// nil for one thread (everything runs on the caller).
+    let pool: OpaquePointer?
+    /// Batched-prefill scratch (grown on first use, then reused): int8 activation rows and I2_S integer sums.
+    var gemmCodes: [Int8] = []
+    var gemmSums: [Int32] = []
 
-    public init(threads: Int) { self.threads = max(1, threads) }
+    /// Rows split with `DispatchQueue.concurrentPerform` instead of the pool (the previous design), for A/B
+    /// measurements only: environment `BITNET_DOCTOR_THREADING=gcd`.
+    let useGCD: Bool
+
+    public init(threads: Int) {
+        self.threads = max(1, threads)
+        useGCD = ProcessInfo.processInfo.environment["BITNET_DOCTOR_THREADING"] == "gcd"
+        pool = self.threads > 1 && !useGCD ? ck_pool_create(Int32(self.threads)) : nil
+    }
+
+    deinit { if let pool { ck_pool_destroy(pool) } }
+
+    /// Calls `body` on disjoint contiguous row ranges covering 0..<rows, on the pool's threads.
+    func parallelRows(_ rows: Int, _ body: (Range<Int>) -> Void) {
+        guard rows > 0 else { return }
+        if useGCD && threads > 1 && rows >= 32 {
+            let parts = min(threads, rows / 16)
+            return withoutActuallyEscaping(body) { esc in
+                nonisolated(unsafe) let b = esc
+                DispatchQueue.concurrentPerform(iterations: parts) { t in b(rows * t / parts..<rows * (t + 1) / parts) }
+            }
+        }
+        guard let pool else { return body(0..<rows) }
+        withoutActuallyEscaping(body) { esc in
+            var b = esc
+            withUnsafeMutablePointer(to: &b) { bp in
+                ck_parallel_rows(pool, rows, { ctx, r0, r1 in
+                    ctx!.assumingMemoryBound(to: ((Range<Int>) -> Void).self).pointee(Int(r0)..<Int(r1))
+                }, bp)
+            }
+        }
+    }
 
     /// Encodes `x` once per format needed by `mats`, then computes every matrix into its output.
     func run(_ mats: [(MatVec, UnsafeMutablePointer<Float>)], input x: UnsafePointer<Float>) {
@@ -16,16 +54,8 @@ public final class Dispatcher: @unchecked Sendable {
         }
         for (m, out) in mats {
             let q = encoded[m.activation]!
-            let parts = min(threads, max(1, m.rows / 16))
-            if parts == 1 {
-                m.apply(q, out, rows: 0..<m.rows)
-            } else {
-                nonisolated(unsafe) let o = out
-                DispatchQueue.concurrentPerform(iterations: parts) { t in
-                    let lo = m.rows * t / parts, hi = m.rows * (t + 1) / parts
-                    m.apply(q, o, rows: lo..<hi)
-                }
-            }
+            nonisolated(unsafe) let o = out
+            parallelRows(m.rows) { m.apply(q, o, rows: $0) }
             if let id = m.swiftKernelID { counters.add(id) }
         }
     }

@@ -48,7 +48,9 @@ extension Model {
         // mainline `bitnet` always multiplies by the token embedding; the others use output.weight when present.
         let hasOutput = source.tensor("output.weight") != nil && config.architecture != .bitnet
         let output = hasOutput ? try b.matrix("output.weight", cols: e, rows: config.vocabSize) : embd
-        let weights = ModelWeights(tokenEmbedding: embd, layers: layers, outputNorm: outNorm, output: output, tiedOutput: !hasOutput)
+        var weights = ModelWeights(tokenEmbedding: embd, layers: layers, outputNorm: outNorm, output: output, tiedOutput: !hasOutput)
+        let int8Head = options.head == .int8 ? try Int8Head(from: output, parity: options.parity) : nil
+        if let int8Head { weights.output = int8Head.matrix }
 
         let ctx = min(options.contextSize ?? min(config.contextLength, 4096), config.contextLength)
         guard ctx > 0 else { throw EngineError(.badInput, "context size must be positive") }
@@ -65,12 +67,13 @@ extension Model {
         for m in blockMats { counts[m.format.name, default: 0] += m.rows * m.cols }
         let blockFormat = counts.max { $0.value < $1.value }?.key ?? "unknown"
         let bytesPerToken = blockMats.reduce(0) { $0 + $1.format.tensorBytes(rowLength: $1.cols, rows: $1.rows) }
-            + output.format.tensorBytes(rowLength: e, rows: output.rows) + embd.format.rowBytes(e)
+            + weights.output.format.tensorBytes(rowLength: e, rows: output.rows) + embd.format.rowBytes(e)
         let formats = Set(b.used.map { WeightFormat(rawValue: $0.typeID)?.name ?? "type\($0.typeID)" })
         let params = source.tensorNames.compactMap { source.tensor($0)?.dims.reduce(1, *) }.reduce(0, +)
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
         return Model(config: config, options: options, source: source, tokenizer: tokenizer, weights: weights,
                      loadMilliseconds: ms, formats: formats.sorted(), blockFormat: blockFormat, parameters: params,
-                     bytesPerToken: bytesPerToken, contextSize: ctx)
+                     bytesPerToken: bytesPerToken, contextSize: ctx, exactOutput: int8Head == nil ? nil : output,
+                     int8Head: int8Head)
     }
 }

@@ -20,9 +20,14 @@ public final class Model: @unchecked Sendable {
     public let bytesPerToken: Int
     /// The KV cache size in positions.
     public let contextSize: Int
+    /// The file's output matrix when `options.head` replaced it (`weights.output` is then the int8 copy).
+    let exactOutput: MatVec?
+    let int8Head: Int8Head?
 
     init(config: ModelConfig, options: ModelOptions, source: ModelSource, tokenizer: TextTokenizer?, weights: ModelWeights,
-         loadMilliseconds: Double, formats: [String], blockFormat: String, parameters: Int, bytesPerToken: Int, contextSize: Int) {
+         loadMilliseconds: Double, formats: [String], blockFormat: String, parameters: Int, bytesPerToken: Int, contextSize: Int,
+         exactOutput: MatVec? = nil, int8Head: Int8Head? = nil) {
+        self.exactOutput = exactOutput; self.int8Head = int8Head
         self.config = config; self.options = options; self.source = source; self.tokenizer = tokenizer
         self.weights = weights; self.loadMilliseconds = loadMilliseconds; self.formats = formats
         self.blockFormat = blockFormat; self.parameters = parameters; self.bytesPerToken = bytesPerToken

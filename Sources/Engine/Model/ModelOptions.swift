@@ -9,6 +9,8 @@ public struct ModelOptions: Sendable {
     public var threads: Int = 1
     /// KV cache positions; nil = min(context_length, 4096).
     public var contextSize: Int? = nil
+    /// Output matrix precision: exact (default) or an int8 (Q8_0) copy made at load (`--head int8`).
+    public var head: HeadPrecision = .exact
     /// Skip the free-memory check (tests).
     public var checkMemory: Bool = true
     public init() {}

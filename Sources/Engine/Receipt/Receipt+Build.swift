@@ -45,6 +45,8 @@ extension Receipt {
             model: ModelInfo(path: m.source.path, identity: m.identity, architecture: m.config.architecture.rawValue,
                              format: m.blockFormat, formats: m.formats, parameters: m.parameters,
                              bytes_per_token: m.bytesPerToken, file_bytes: m.source.fileSize),
-            build: ProcessStats.build, environment: ProcessStats.environment(), cpu: ProcessStats.cpu())
+            build: ProcessStats.build, environment: ProcessStats.environment(), cpu: ProcessStats.cpu(),
+            options: m.options.head == .exact ? nil
+                : Options(head: m.options.head.rawValue, head_logit_cosine: session.headLogitCosine))
     }
 }

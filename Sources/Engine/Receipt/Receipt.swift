@@ -69,4 +69,12 @@ public struct Receipt: Codable, Sendable, Equatable {
     public var build: String
     public var environment: [String: String]
     public var cpu: CPU
+    /// Load-time speed options that change numerics; absent when every option is at its exact default.
+    public struct Options: Codable, Sendable, Equatable {
+        /// "int8": the float output head re-quantized to Q8_0 rows at load.
+        public var head: String
+        /// Cosine between the logits of this head and of the exact head on the probe prompt, when measured.
+        public var head_logit_cosine: Double?
+    }
+    public var options: Options? = nil
 }

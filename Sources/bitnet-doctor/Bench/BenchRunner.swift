@@ -13,15 +13,21 @@ struct BenchRunner {
     var generateTokens: Int
     var repetitions: Int
     var parity: Parity
+    var head: HeadPrecision = .exact
 
     func run() throws -> BenchResult {
         var options = ModelOptions()
         options.parity = parity
         options.contextSize = promptTokens + generateTokens + 1
+        options.head = head
         let model = try Model.load(url: modelURL, options: options)
         Log.progress(String(format: "loaded %@ in %.0f ms", modelURL.lastPathComponent, model.loadMilliseconds))
         // Bytes per token as the inspector (and so the rules) count them: one definition for the whole tool.
-        let bytesPerToken = try ModelInspector.inspect(path: modelURL.path).bytesPerToken
+        // (With --head int8 the engine streams its Q8_0 head instead: its own count.)
+        let bytesPerToken = head == .exact ? try ModelInspector.inspect(path: modelURL.path).bytesPerToken : model.bytesPerToken
+        if head != .exact, let cosine = try Session(model: model).probeHeadCosine() {
+            Log.progress(String(format: "head %@: logit cosine vs the exact head %.6f on the probe prompt", head.rawValue, cosine))
+        }
         let prompt = Self.randomTokens(count: promptTokens, vocab: model.config.vocabSize)
         var rows: [BenchResult.Row] = []
         var bandwidth: [String: Double] = [:]

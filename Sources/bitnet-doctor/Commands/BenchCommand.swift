@@ -33,6 +33,8 @@ struct BenchCommand: AsyncParsableCommand {
     var repetitions: Int = 3
     @Option(help: "Activation numerics: bitnet.cpp (default) or llama.cpp.")
     var parity: String = "bitnet.cpp"
+    @Option(help: "Output head precision: exact (default) or int8 (F16 head re-quantized to Q8_0 at load).")
+    var head: String = "exact"
     @Option(name: [.customShort("o"), .long], help: "Output: text, md or json.")
     var output: Output = .text
 
@@ -41,6 +43,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard threadList != nil else { throw ValidationError("--threads must be positive integers, e.g. 1,2") }
         guard prompt >= 0, gen >= 1, repetitions >= 1 else { throw ValidationError("-p ≥ 0, -n ≥ 1 and -r ≥ 1 are required") }
         guard Parity(rawValue: parity) != nil else { throw ValidationError("--parity must be bitnet.cpp or llama.cpp") }
+        guard HeadPrecision(rawValue: head) != nil else { throw ValidationError("--head must be exact or int8") }
     }
 
     var threadList: [Int]? {
@@ -61,7 +64,8 @@ struct BenchCommand: AsyncParsableCommand {
             url = try SyntheticModelCache.model(SyntheticModel.Options(shape: shape, format: fmt))
         }
         let runner = BenchRunner(modelURL: url, threads: threadList!, promptTokens: prompt, generateTokens: gen,
-                                 repetitions: repetitions, parity: Parity(rawValue: parity)!)
+                                 repetitions: repetitions, parity: Parity(rawValue: parity)!,
+                                 head: HeadPrecision(rawValue: head)!)
         let result = try runner.run()
         switch output {
         case .text: print(result.table(markdown: false))

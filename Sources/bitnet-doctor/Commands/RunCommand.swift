@@ -20,6 +20,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Write the JSON receipt to this file.") var receipt: String?
     @Option(help: "Activation numerics to reproduce: bitnet.cpp (default) or llama.cpp.") var parity: String = "bitnet.cpp"
     @Option(name: .customLong("i2s-interleave"), help: "I2_S block interleave: 128 (x86 converters) or 64 (ARM); default: the file's, else 128.") var i2sInterleave: Int?
+    @Option(help: "Output head precision: exact (default) or int8 (F16 head re-quantized to Q8_0 at load; faster, not exact).") var head: String = "exact"
     @Option(name: .customLong("ctx-size"), help: "KV cache positions (default min(context, 4096)).") var ctxSize: Int?
 
     func run() async throws {
@@ -27,6 +28,7 @@ struct RunCommand: AsyncParsableCommand {
         guard let par = Parity(rawValue: parity == "llama" ? "llama.cpp" : parity == "bitnet" ? "bitnet.cpp" : parity) else {
             throw ValidationError("--parity must be bitnet.cpp or llama.cpp")
         }
+        guard let headPrecision = HeadPrecision(rawValue: head) else { throw ValidationError("--head must be exact or int8") }
         guard maxTokens >= 0 else { throw ValidationError("--max-tokens must be >= 0") }
         if greedy && temperature != nil { throw ValidationError("--greedy and --temperature exclude each other") }
         let envDeterministic = ["1", "true", "yes"].contains(env["BITNET_DETERMINISTIC"]?.lowercased() ?? "")
@@ -47,9 +49,13 @@ struct RunCommand: AsyncParsableCommand {
         options.i2sInterleave = i2sInterleave
         options.threads = threads ?? (envDeterministic ? 1 : ProcessInfo.processInfo.activeProcessorCount)
         options.contextSize = ctxSize
+        options.head = headPrecision
         // EngineError prints as one line ("Error: …") without the usage text.
         let loaded = try Model.load(url: URL(fileURLWithPath: model), options: options)
         let session = Session(model: loaded)
+        if let cosine = try session.probeHeadCosine() {
+            FileHandle.standardError.write(Data(String(format: "head %@: logit cosine vs the exact head %.6f on the probe prompt\n", head, cosine).utf8))
+        }
         let result = try session.generate(prompt: prompt, options: GenerateOptions(maxTokens: maxTokens, sampling: sampling)) { tok in
             FileHandle.standardOutput.write(Data(tok.text.utf8))
             return true

@@ -1,0 +1,80 @@
+extension Transformer {
+    /// Feeds `tokens` from the current position in batches of up to `batchSize` (1 = token by token with `step`);
+    /// computes the logits of the last token. Batched results are bit-identical to token by token: the matrices
+    /// of a layer run over the whole batch (`Dispatcher.runBatch`), and everything else (norms, RoPE, the causal
+    /// attention over the cache, activations, residuals) runs per token with the same code in the same order.
+    func prefill(_ tokens: [Int], batchSize: Int) throws {
+        guard batchSize > 1 else {
+            for (i, t) in tokens.enumerated() { try step(t, wantLogits: i == tokens.count - 1) }
+            return
+        }
+        var i = 0
+        while i < tokens.count {
+            let n = min(batchSize, tokens.count - i)
+            try stepBatch(tokens[i..<(i + n)], batchSize: batchSize, wantLogits: i + n == tokens.count)
+            i += n
+        }
+    }
+
+    private func stepBatch(_ tokens: ArraySlice<Int>, batchSize: Int, wantLogits: Bool) throws {
+        let c = config, e = c.embeddingLength, f = c.feedForwardLength, kv = c.kvDim, T = tokens.count
+        for token in tokens where token < 0 || token >= weights.tokenEmbedding.rows {
+            throw EngineError(.badInput, "token id \(token) is outside the vocabulary (\(weights.tokenEmbedding.rows))")
+        }
+        guard position + T <= cache.capacity else {
+            throw EngineError(.badInput, "context is full (\(cache.capacity) tokens)")
+        }
+        if batch == nil || batch!.capacity < T { batch = BatchScratch(capacity: max(T, min(batchSize, cache.capacity)), config: c) }
+        let s = batch!, pos = position
+        for (t, token) in tokens.enumerated() { weights.tokenEmbedding.row(token, into: s.x + t * e) }
+        for (l, w) in weights.layers.enumerated() {
+            for t in 0..<T { Ops.rmsNorm(s.x + t * e, w.attnNorm, eps: c.rmsEpsilon, s.h + t * e, count: e) }
+            dispatcher.runBatch([(w.q, s.q), (w.k, s.k), (w.v, s.v)], input: s.h, tokens: T)
+            for t in 0..<T {
+                let qp = s.q + t * e, kp = s.k + t * kv, vp = s.v + t * kv
+                Ops.scale(qp, count: e, by: w.qScale)
+                Ops.scale(kp, count: kv, by: w.kScale)
+                Ops.scale(vp, count: kv, by: w.vScale)
+                Ops.rope(qp, heads: c.headCount, headDim: c.headDim, ropeDims: c.ropeDimensionCount, position: pos + t,
+                         base: c.ropeFreqBase, neox: c.architecture.ropeNeox)
+                Ops.rope(kp, heads: c.headCountKV, headDim: c.headDim, ropeDims: c.ropeDimensionCount, position: pos + t,
+                         base: c.ropeFreqBase, neox: c.architecture.ropeNeox)
+                cache.store(layer: l, position: pos + t, key: kp, value: vp)
+                Attention.run(q: qp, cache: cache, layer: l, positions: pos + t + 1, config: c, out: s.att + t * e)
+            }
+            var attIn = s.att
+            if let sub = w.attnSubNorm {
+                for t in 0..<T { Ops.rmsNorm(s.att + t * e, sub, eps: c.rmsEpsilon, s.h + t * e, count: e) }
+                attIn = s.h
+            }
+            dispatcher.runBatch([(w.o, s.o)], input: attIn, tokens: T)
+            for t in 0..<T {
+                let op = s.o + t * e, xp = s.x + t * e
+                Ops.scale(op, count: e, by: w.oScale)
+                for i in 0..<e { xp[i] = op[i] + xp[i] }
+                Ops.rmsNorm(xp, w.ffnNorm, eps: c.rmsEpsilon, s.h + t * e, count: e)
+            }
+            dispatcher.runBatch([(w.gate, s.gate), (w.up, s.up)], input: s.h, tokens: T)
+            for t in 0..<T {
+                let gp = s.gate + t * f, upp = s.up + t * f
+                Ops.scale(gp, count: f, by: w.gateScale)
+                Ops.scale(upp, count: f, by: w.upScale)
+                Ops.gatedActivation(gp, upp, count: f, c.activation)
+            }
+            var downIn = s.gate
+            if let sub = w.ffnSubNorm {
+                for t in 0..<T { Ops.rmsNorm(s.gate + t * f, sub, eps: c.rmsEpsilon, s.up + t * f, count: f) }
+                downIn = s.up
+            }
+            dispatcher.runBatch([(w.down, s.down)], input: downIn, tokens: T)
+            for t in 0..<T {
+                let dp = s.down + t * e, xp = s.x + t * e
+                Ops.scale(dp, count: e, by: w.downScale)
+                for i in 0..<e { xp[i] = dp[i] + xp[i] }
+            }
+        }
+        position += T
+        x.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: s.x + (T - 1) * e, count: e) }
+        if wantLogits { computeLogits() }
+    }
+}

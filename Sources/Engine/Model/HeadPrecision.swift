@@ -1,0 +1,10 @@
+/// Load-time choice for the output (logits) matrix.
+public enum HeadPrecision: String, Sendable, CaseIterable {
+    /// The file's matrix as stored (default).
+    case exact
+    /// An F16/BF16/F32 head re-quantized at load to Q8_0 rows (34 bytes per 32 weights, 1.0625 bytes per
+    /// weight: about half the bytes an F16 head streams per token), multiplied with Q8_0 activations. Costs an
+    /// extra in-memory copy of 1.0625 bytes per head weight; the file's head stays mapped (and is still read for
+    /// embedding lookups when tied). Not exact: `Session.probeHeadCosine` reports the logit cosine.
+    case int8
+}

@@ -1,0 +1,55 @@
+import Foundation
+import ModelInspector
+import Testing
+import TestSupport
+@testable import Engine
+
+/// Batched prefill (each layer's matrices over the whole prompt) against token-by-token prefill: the same logits
+/// bit for bit and the same greedy tokens, at 1, 2 and 3 threads and with batches that split the prompt.
+@Suite struct BatchedPrefillTests {
+    static func prompt(_ n: Int, vocab: Int) -> [Int] { (0..<n).map { ($0 * 7919 + 13) % vocab } }
+    static func bits(_ x: [Float]) -> [UInt32] { x.map(\.bitPattern) }
+
+    @Test(arguments: [SyntheticModel.WeightFormat.i2_s, .tq2_0, .tq1_0, .f16])
+    func batchedEqualsTokenByToken(format: SyntheticModel.WeightFormat) throws {
+        let url = try SynthFixtures.model(.bitnetB158, format)
+        let ref = try SynthFixtures.session(url)
+        ref.prefillBatchSize = 1
+        let p = Self.prompt(23, vocab: ref.model.weights.tokenEmbedding.rows)
+        let refLogits = Self.bits(try ref.logits(after: p))
+        let refTokens = try ref.generate(promptTokens: p, options: GenerateOptions(maxTokens: 8)).generatedTokens
+        #expect(refTokens.count == 8)
+        for threads in [1, 2, 3] {
+            for batch in [64, 5] {
+                let s = try SynthFixtures.session(url, threads: threads)
+                s.prefillBatchSize = batch
+                #expect(Self.bits(try s.logits(after: p)) == refLogits, "\(format) threads \(threads) batch \(batch)")
+                let r = try s.generate(promptTokens: p, options: GenerateOptions(maxTokens: 8))
+                #expect(r.generatedTokens == refTokens, "\(format) threads \(threads) batch \(batch)")
+                if format == .i2_s {
+                    #expect(r.kernelCalls.contains { $0.key.hasPrefix("i2s_i8_gemm.") && $0.value > 0 },
+                            "the batched I2_S path runs the GEMM kernel")
+                }
+            }
+        }
+    }
+
+    /// A real llama model in Q4_1 (llama.cpp numerics): same logits and tokens batched and token by token.
+    @Test(.enabled(if: TestEnvironment.shouldRun(needs: LlamaGoldenTests.modelURL != nil)))
+    func smolLM2Q4_1BatchedEqualsTokenByToken() throws {
+        let url = try #require(LlamaGoldenTests.modelURL, "SmolLM2 test model missing (run scripts/setup-testdata.sh)")
+        var o = ModelOptions()
+        o.parity = .llamaCpp
+        o.contextSize = 128
+        o.threads = 2
+        let model = try Model.load(url: url, options: o)
+        let p = Self.prompt(19, vocab: model.weights.tokenEmbedding.rows)
+        let ref = Session(model: model), fast = Session(model: model)
+        ref.prefillBatchSize = 1
+        fast.prefillBatchSize = 8
+        #expect(Self.bits(try fast.logits(after: p)) == Self.bits(try ref.logits(after: p)))
+        let a = try ref.generate(promptTokens: p, options: GenerateOptions(maxTokens: 6)).generatedTokens
+        let b = try fast.generate(promptTokens: p, options: GenerateOptions(maxTokens: 6)).generatedTokens
+        #expect(a == b && a.count == 6)
+    }
+}
