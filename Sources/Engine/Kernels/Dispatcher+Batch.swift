@@ -21,7 +21,7 @@ extension Dispatcher {
         }
         for (m, out) in mats {
             let qs = encoded[m.activation]!
-            if m.format == .i2_s && m.activation == .int8PerToken && m.swiftKernelID == nil {
+            if Self.usesI2SGemm(m) {
                 i2sGemm(m, qs, out)
             } else {
                 nonisolated(unsafe) let o = out
@@ -37,6 +37,11 @@ extension Dispatcher {
             }
             if let id = m.swiftKernelID { counters.add(id, tokens) }
         }
+    }
+
+    /// Whether `runBatch` multiplies `m` with `ck_i2s_gemm`.
+    static func usesI2SGemm(_ m: MatVec) -> Bool {
+        m.format == .i2_s && m.activation == .int8PerToken && m.swiftKernelID == nil
     }
 
     /// I2_S × per-token int8 for all tokens: integer sums from `ck_i2s_gemm` (the same integers as the gemv),

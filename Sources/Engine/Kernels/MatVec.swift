@@ -93,15 +93,21 @@ public struct MatVec: @unchecked Sendable {
         x.codes.withUnsafeBufferPointer { q in
             let qp = q.baseAddress!
             if let d = uniformScale {
-                var sums = [Int32](repeating: 0, count: r1)
-                sums.withUnsafeMutableBufferPointer { sp in
-                    if format == .tq2_0 {
-                        ck_tq2_0_i8_gemv(data.assumingMemoryBound(to: ck_block_tq2_0.self), n, r0, r1, qp, sp.baseAddress!)
-                    } else {
-                        ck_tq1_0_i8_gemv(data.assumingMemoryBound(to: ck_block_tq1_0.self), n, r0, r1, qp, sp.baseAddress!)
+                // integer sums in chunks of 256 rows through a stack buffer (no allocation per call)
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 256) { buf in
+                    let sp = buf.baseAddress!
+                    var a = r0
+                    while a < r1 {
+                        let b = min(r1, a + 256)
+                        if format == .tq2_0 {
+                            ck_tq2_0_i8_gemv(data.assumingMemoryBound(to: ck_block_tq2_0.self), n, a, b, qp, sp - a)
+                        } else {
+                            ck_tq1_0_i8_gemv(data.assumingMemoryBound(to: ck_block_tq1_0.self), n, a, b, qp, sp - a)
+                        }
+                        for r in a..<b { out[r] = Float(sp[r - a]) / s * d }
+                        a = b
                     }
                 }
-                for r in r0..<r1 { out[r] = Float(sums[r]) / s * d }
             } else if format == .tq2_0 {
                 ck_tq2_0_i8_gemv_f32(data.assumingMemoryBound(to: ck_block_tq2_0.self), n, r0, r1, qp, s, out)
             } else {
