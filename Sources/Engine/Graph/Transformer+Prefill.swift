@@ -2,7 +2,8 @@ extension Transformer {
     /// Feeds `tokens` from the current position in batches of up to `batchSize` (1 = token by token with `step`);
     /// computes the logits of the last token. Batched results are bit-identical to token by token: the matrices
     /// of a layer run over the whole batch (`Dispatcher.runBatch`), and everything else (norms, RoPE, the causal
-    /// attention over the cache, activations, residuals) runs per token with the same code in the same order.
+    /// attention over the cache, activations, residuals) runs per token with the same code; the attention of the
+    /// batch's tokens runs in parallel once their keys and values are stored.
     func prefill(_ tokens: [Int], batchSize: Int) throws {
         guard batchSize > 1 else {
             for (i, t) in tokens.enumerated() { try step(t, wantLogits: i == tokens.count - 1) }
@@ -40,7 +41,14 @@ extension Transformer {
                 Ops.rope(kp, heads: c.headCountKV, headDim: c.headDim, ropeDims: c.ropeDimensionCount, position: pos + t,
                          base: c.ropeFreqBase, neox: c.architecture.ropeNeox)
                 cache.store(layer: l, position: pos + t, key: kp, value: vp)
-                Attention.run(q: qp, cache: cache, layer: l, positions: pos + t + 1, config: c, out: s.att + t * e)
+            }
+            // Token t attends to positions ≤ pos + t only, all stored above: the tokens are independent, so they
+            // run in parallel (each token by one thread, with the same code as decode: same bits).
+            let cache = self.cache
+            dispatcher.parallelRows(T) { range in
+                for t in range {
+                    Attention.run(q: s.q + t * e, cache: cache, layer: l, positions: pos + t + 1, config: c, out: s.att + t * e)
+                }
             }
             var attIn = s.att
             if let sub = w.attnSubNorm {
