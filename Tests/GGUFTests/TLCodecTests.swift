@@ -81,7 +81,8 @@ func randomTernary(_ n: Int, seed: UInt64) -> [Int8] {
             ours += [UInt8](repeating: 0, count: TensorCodec.tl2PaddedSize(rows: c.rows, cols: c.cols) - ours.count)
         }
         #expect(ours.count == theirs.count)
-        #expect(ours == theirs)
+        let firstDifference = zip(ours, theirs).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        #expect(firstDifference == nil, "first differing byte: \(firstDifference ?? -1)")
     }
 
     /// Hand-computed TL1 bytes: rows 32, cols 8, BM 32, BK 8, bm 32 (by 8). Byte 0 = row 0 pairs 0–1,
