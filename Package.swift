@@ -42,14 +42,16 @@ let package = Package(
         .target(name: "ModelInspector", dependencies: ["GGUF"]),
         .target(name: "SystemFacts", dependencies: ["CSystem"]),
         .target(name: "Tokenizers"),
-        .target(name: "Engine", dependencies: ["GGUF", "ModelInspector", "Tokenizers", "CKernels"]),
+        .target(name: "Engine", dependencies: ["GGUF", "ModelInspector", "Tokenizers", "CKernels"],
+                // The reference kernels are Swift until CKernels covers them: optimise them even in debug builds.
+                swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "Doctor", dependencies: [
             "SystemFacts", "ModelInspector", "Engine",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "bitnet-doctor", dependencies: [
-            "GGUF", "ModelInspector", "SystemFacts", "Tokenizers", "Engine", "Doctor",
+            "CKernels", "GGUF", "ModelInspector", "SystemFacts", "Tokenizers", "Engine", "Doctor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Fuzz harness over the GGUF reader (docs/formats.md, scripts/fuzz-gguf.sh); replays a corpus when built normally.

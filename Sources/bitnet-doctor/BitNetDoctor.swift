@@ -1,4 +1,6 @@
 import ArgumentParser
+import CKernels
+import Doctor
 import Foundation
 
 /// The `bitnet-doctor` command. Each subcommand lives in its own file under Commands/.
@@ -27,6 +29,7 @@ struct BitNetDoctor: AsyncParsableCommand {
     /// Runs the command line. Usage and configuration mistakes exit with 2 (ArgumentParser's default is 64),
     /// so CI scripts can tell "bad invocation" (2) from "check failed" (1) and "measurement unreliable" (3).
     static func main() async {
+        connectEngine()
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand {
@@ -41,6 +44,15 @@ struct BitNetDoctor: AsyncParsableCommand {
                 Foundation.exit(2)
             }
             exit(withError: error)
+        }
+    }
+
+    /// Connects the engine to the Doctor: the short run of `check` and the bandwidth probe of `gate`.
+    static func connectEngine() {
+        DoctorHooks.runProvider = EngineRunProvider()
+        DoctorHooks.measureBandwidth = {
+            let gbps = ck_measure_read_bandwidth(256 << 20, Int32(max(1, ProcessInfo.processInfo.activeProcessorCount)))
+            return gbps > 0 ? gbps : nil
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Doctor
 import Foundation
+import ModelInspector
 
 /// Inputs shared by check, report and bundle.
 struct DoctorInputOptions: ParsableArguments {
@@ -46,6 +47,9 @@ struct DoctorInputOptions: ParsableArguments {
         inputs.environment = env ?? (rootURL.path == "/" ? ProcessInfo.processInfo.environment : [:])
         inputs.environmentInFacts = true
         inputs.root = rootURL
+        let willRun = !noRun && rootURL.standardizedFileURL.path == "/" && DoctorHooks.runProvider != nil
+        // The embedded default: with no --model, the run and the inspection use the cached synthetic model.
+        let model = try model ?? (willRun ? SyntheticModelCache.defaultModel().path : nil)
         if let model {
             Log.progress("inspecting \(model)…")
             do { inputs.model = try ModelBridge.model(at: URL(fileURLWithPath: model)) } catch {
@@ -54,6 +58,10 @@ struct DoctorInputOptions: ParsableArguments {
         }
         if noRun {
             inputs.notes.append("No run (--no-run): diagnosed from facts\(receipt.isEmpty ? "" : " and receipts") only.")
+        } else if rootURL.standardizedFileURL.path != "/" {
+            inputs.notes.append("No run: facts come from another machine (--root), and a run here would not describe it.")
+        } else if let model, model.hasSuffix(".json") {
+            inputs.notes.append("No run: --model is an inspection document, not a GGUF file to run.")
         } else if let provider = DoctorHooks.runProvider {
             Log.progress("running a short deterministic generation (16 tokens)…")
             let outcome = try await provider.run(modelPath: model, model: inputs.model, root: rootURL)
@@ -75,11 +83,3 @@ enum FailOn: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
-
-/// Logs and progress go to stderr.
-enum Log {
-    static func error(_ s: String) { FileHandle.standardError.write(Data("error: \(s)\n".utf8)) }
-    static func progress(_ s: String) { FileHandle.standardError.write(Data("\(s)\n".utf8)) }
-    static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) != 0 }
-    static func out(_ s: String) { FileHandle.standardOutput.write(Data(s.utf8)) }
-}

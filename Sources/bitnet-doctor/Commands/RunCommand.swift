@@ -1,8 +1,80 @@
 import ArgumentParser
+import Engine
+import Foundation
 
+/// `bitnet-doctor run`: generate with the bundled engine. Text to stdout, statistics to stderr, receipt to a file.
 struct RunCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "(not available yet in this build)")
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Generate text with the bundled CPU engine and write a receipt of what ran.")
+
+    @Option(help: "GGUF model file.") var model: String
+    @Option(help: "Prompt text.") var prompt: String
+    @Option(name: .customLong("max-tokens"), help: "Tokens to generate.") var maxTokens = 32
+    @Flag(help: "Greedy decoding (the default unless --temperature is given).") var greedy = false
+    @Option(help: "Sampling temperature (enables sampling).") var temperature: Float?
+    @Option(name: .customLong("top-k"), help: "Top-k cut (0 = off).") var topK = 40
+    @Option(name: .customLong("top-p"), help: "Top-p cut (1 = off).") var topP: Float = 0.95
+    @Option(help: "Sampler seed (BITNET_SEED also sets it).") var seed: UInt64?
+    @Option(help: "Worker threads.") var threads: Int?
+    @Option(help: "Write the JSON receipt to this file.") var receipt: String?
+    @Option(help: "Activation numerics to reproduce: bitnet.cpp (default) or llama.cpp.") var parity: String = "bitnet.cpp"
+    @Option(name: .customLong("i2s-interleave"), help: "I2_S block interleave: 128 (x86 converters) or 64 (ARM).") var i2sInterleave = 128
+    @Option(name: .customLong("ctx-size"), help: "KV cache positions (default min(context, 4096)).") var ctxSize: Int?
+
     func run() async throws {
-        throw ValidationError("'run' is not available in this build yet")
+        let env = ProcessInfo.processInfo.environment
+        guard let par = Parity(rawValue: parity == "llama" ? "llama.cpp" : parity == "bitnet" ? "bitnet.cpp" : parity) else {
+            throw ValidationError("--parity must be bitnet.cpp or llama.cpp")
+        }
+        guard maxTokens >= 0 else { throw ValidationError("--max-tokens must be >= 0") }
+        if greedy && temperature != nil { throw ValidationError("--greedy and --temperature exclude each other") }
+        let envDeterministic = ["1", "true", "yes"].contains(env["BITNET_DETERMINISTIC"]?.lowercased() ?? "")
+        let envSeed = env["BITNET_SEED"].flatMap(UInt64.init)
+        if env["BITNET_SEED"] != nil && envSeed == nil { throw ValidationError("BITNET_SEED must be an unsigned integer") }
+
+        var sampling = SamplingOptions()
+        sampling.greedy = temperature == nil || envDeterministic && seed == nil && envSeed == nil
+        if let temperature { sampling.temperature = temperature }
+        sampling.topK = topK
+        sampling.topP = topP
+        let chosenSeed = seed ?? envSeed ?? (envDeterministic ? 0 : nil)
+        sampling.seed = chosenSeed ?? UInt64.random(in: 0...UInt64.max)
+        let deterministic = sampling.greedy || chosenSeed != nil
+
+        var options = ModelOptions()
+        options.parity = par
+        options.i2sInterleave = i2sInterleave
+        options.threads = threads ?? (envDeterministic ? 1 : ProcessInfo.processInfo.activeProcessorCount)
+        options.contextSize = ctxSize
+        let loaded: Model
+        do {
+            loaded = try Model.load(url: URL(fileURLWithPath: model), options: options)
+        } catch let e as EngineError {
+            throw ValidationError(e.message)
+        }
+        let session = Session(model: loaded)
+        let result: GenerationResult
+        do {
+            result = try session.generate(prompt: prompt, options: GenerateOptions(maxTokens: maxTokens, sampling: sampling)) { tok in
+                FileHandle.standardOutput.write(Data(tok.text.utf8))
+                return true
+            }
+        } catch let e as EngineError {
+            throw ValidationError(e.message)
+        }
+        FileHandle.standardOutput.write(Data("\n".utf8))
+        let rec = Receipt(result: result, session: session, tool: ToolIdentity(version: ToolInfo.version),
+                          deterministic: deterministic, seed: sampling.greedy ? nil : sampling.seed)
+        let stats = String(format: "prompt %d tokens, %.1f tok/s prefill; generated %d tokens, %@ tok/s decode; threads %d; kernels %@",
+                           rec.prompt_tokens.count, rec.prefill_tokens_per_second ?? 0, rec.tokens_generated,
+                           rec.tokens_per_second.map { String(format: "%.2f", $0) } ?? "n/a", rec.threads,
+                           rec.kernels.joined(separator: ","))
+        FileHandle.standardError.write(Data((stats + "\n").utf8))
+        if let receipt {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try enc.encode(rec).write(to: URL(fileURLWithPath: receipt))
+        }
     }
 }

@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Element-wise steps of the graph, with ggml's CPU numerics.
+enum Ops {
+    /// ggml rms_norm then mul: Σx² in double of float squares, scale = 1/sqrtf(mean + eps), y = (x·scale)·w.
+    static func rmsNorm(_ x: UnsafePointer<Float>, _ w: [Float], eps: Float, _ y: UnsafeMutablePointer<Float>, count n: Int) {
+        var sum = 0.0
+        for i in 0..<n { sum += Double(x[i] * x[i]) }
+        let mean = Float(sum / Double(n))
+        let scale = 1.0 / sqrtf(mean + eps)
+        for i in 0..<n { y[i] = (x[i] * scale) * w[i] }
+    }
+
+    /// ggml rope (ext_factor 0, freq_scale 1): theta_i = pos · base^(-2i/n_dims) by repeated float products.
+    static func rope(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, ropeDims: Int, position: Int,
+                     base: Float, neox: Bool) {
+        let half = ropeDims / 2
+        var cs = [Float](repeating: 0, count: half), sn = cs
+        let thetaScale = powf(base, -2.0 / Float(ropeDims))
+        var theta = Float(position)
+        for i in 0..<half { cs[i] = cosf(theta); sn[i] = sinf(theta); theta *= thetaScale }
+        for h in 0..<heads {
+            let p = x + h * headDim
+            for i in 0..<half {
+                let a = neox ? i : 2 * i, b = neox ? i + half : 2 * i + 1
+                let x0 = p[a], x1 = p[b]
+                p[a] = x0 * cs[i] - x1 * sn[i]
+                p[b] = x0 * sn[i] + x1 * cs[i]
+            }
+        }
+    }
+
+    /// act(gate)·up in place into `gate`.
+    static func gatedActivation(_ g: UnsafeMutablePointer<Float>, _ u: UnsafePointer<Float>, count n: Int, _ act: FFNActivation) {
+        switch act {
+        case .silu: for i in 0..<n { g[i] = g[i] / (1 + expf(-g[i])) * u[i] }
+        case .reluSquared: for i in 0..<n { let r = max(g[i], 0); g[i] = r * r * u[i] }
+        case .gelu:
+            for i in 0..<n {
+                let x = g[i]
+                g[i] = 0.5 * x * (1 + tanhf(0.7978845608 * x * (1 + 0.044715 * x * x))) * u[i]
+            }
+        }
+    }
+
+    static func scale(_ x: UnsafeMutablePointer<Float>, count n: Int, by s: Float?) {
+        guard let s else { return }
+        for i in 0..<n { x[i] *= s }
+    }
+}

@@ -1,0 +1,88 @@
+import CKernels
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Encodes an f32 row for the dot kernels (Swift reference; the numerics follow the engines named per case).
+enum ActivationQuantizer {
+    static func quantize(_ x: UnsafePointer<Float>, count n: Int, as format: ActivationFormat) -> QuantizedRow {
+        let r = QuantizedRow(format: format, count: n)
+        switch format {
+        case .f32: r.values = Array(UnsafeBufferPointer(start: x, count: n))
+        case .f16: r.values = (0..<n).map { roundToHalf(x[$0]) }
+        case .bf16: r.values = (0..<n).map { roundToBF16(x[$0]) }
+        case .int8PerToken: perToken(x, n, r)
+        case .q8_K:
+            q8K(x, n, r)
+            r.blocks = .allocate(byteCount: n / 256 * MemoryLayout<ck_block_q8_K>.stride, alignment: 64)
+            ck_quantize_q8_K(x, r.blocks!.assumingMemoryBound(to: ck_block_q8_K.self), n)
+        case .q8_0:
+            q8(x, n, r, withSums: false)
+            r.blocks = .allocate(byteCount: n / 32 * MemoryLayout<ck_block_q8_0>.stride, alignment: 64)
+            ck_quantize_q8_0(x, r.blocks!.assumingMemoryBound(to: ck_block_q8_0.self), n, Int32(CK_Q8_X86))
+        case .q8_1:
+            q8(x, n, r, withSums: true)
+            r.blocks = .allocate(byteCount: n / 32 * MemoryLayout<ck_block_q8_1>.stride, alignment: 64)
+            ck_quantize_q8_1(x, r.blocks!.assumingMemoryBound(to: ck_block_q8_1.self), n, Int32(CK_Q8_X86))
+        }
+        return r
+    }
+
+    /// bitnet.cpp quantize_row_i8_s (CKernels ck_quantize_i8_s): s = float(127 / max|x|) with the max in double
+    /// floored at 1e-5, q = nearest_int(x·s) clamped to [-128, 127].
+    private static func perToken(_ x: UnsafePointer<Float>, _ n: Int, _ r: QuantizedRow) {
+        var codes = [Int8](repeating: 0, count: n)
+        var s: Float = 0
+        r.codeSum = codes.withUnsafeMutableBufferPointer { ck_quantize_i8_s(x, $0.baseAddress!, n, &s) }
+        r.codes = codes
+        r.scales = [s]
+    }
+
+    /// llama.cpp quantize_row_q8_K_ref: per 256 values, signed max m, iscale = -127/m, q = min(127, nearest_int(iscale·x)), d = 1/iscale.
+    private static func q8K(_ x: UnsafePointer<Float>, _ n: Int, _ r: QuantizedRow) {
+        let nb = n / 256
+        var codes = [Int8](repeating: 0, count: n)
+        var d = [Float](repeating: 0, count: nb)
+        var bs = [Float](repeating: 0, count: nb * 16)
+        for b in 0..<nb {
+            let xb = x + b * 256
+            var amax: Float = 0, mx: Float = 0
+            for j in 0..<256 { let a = abs(xb[j]); if a > amax { amax = a; mx = xb[j] } }
+            if amax == 0 { continue }
+            let iscale = -127.0 / mx
+            for j in 0..<256 { codes[b * 256 + j] = Int8(min(127, nearestInt(iscale * xb[j]))) }
+            for g in 0..<16 {
+                var s: Int32 = 0
+                for j in 0..<16 { s += Int32(codes[b * 256 + g * 16 + j]) }
+                bs[b * 16 + g] = Float(s)
+            }
+            d[b] = 1 / iscale
+        }
+        r.codes = codes; r.scales = d; r.sums = bs
+    }
+
+    /// llama.cpp quantize_row_q8_0 / q8_1 as its AVX2 path computes them: d = max/127 (stored f16),
+    /// q = round-half-even(x · 127/max); q8_1 also stores f16(d · Σq).
+    private static func q8(_ x: UnsafePointer<Float>, _ n: Int, _ r: QuantizedRow, withSums: Bool) {
+        let nb = n / 32
+        var codes = [Int8](repeating: 0, count: n)
+        var d = [Float](repeating: 0, count: nb)
+        var s = [Float](repeating: 0, count: withSums ? nb : 0)
+        for b in 0..<nb {
+            let xb = x + b * 32
+            var amax: Float = 0
+            for j in 0..<32 { amax = max(amax, abs(xb[j])) }
+            let dd = amax / 127
+            let id: Float = amax != 0 ? 127 / amax : 0
+            var sum: Int32 = 0
+            for j in 0..<32 {
+                let q = Int8((xb[j] * id).rounded(.toNearestOrEven))
+                codes[b * 32 + j] = q
+                sum += Int32(q)
+            }
+            d[b] = roundToHalf(dd)
+            if withSums { s[b] = roundToHalf(dd * Float(sum)) }
+        }
+        r.codes = codes; r.scales = d; r.sums = s
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+extension Model {
+    /// Loads a GGUF model by memory map. Every check runs before anything is computed; a problem throws an
+    /// `EngineError` with one clear line.
+    public static func load(url: URL, options: ModelOptions = ModelOptions()) throws -> Model {
+        let start = DispatchTime.now()
+        let source = try GGUFModelSource(path: url.path)
+        return try load(source: source, options: options, start: start)
+    }
+
+    /// Loads from any `ModelSource` (tests may pass their own).
+    public static func load(source: ModelSource, options: ModelOptions, start: DispatchTime = .now()) throws -> Model {
+        guard options.i2sInterleave == 128 || options.i2sInterleave == 64 else {
+            throw EngineError(.badInput, "I2_S interleave must be 128 or 64, not \(options.i2sInterleave)")
+        }
+        let tokens = source.stringArray("tokenizer.ggml.tokens")
+        let config = try ModelConfig(metadata: source.metadata, vocabFallback: tokens?.count)
+        var b = WeightBinder(source: source, options: options)
+        let e = config.embeddingLength, f = config.feedForwardLength, kv = config.kvDim
+        let embd = try b.matrix("token_embd.weight", cols: e, rows: config.vocabSize)
+        var layers: [LayerWeights] = []
+        for i in 0..<config.blockCount {
+            let p = "blk.\(i)."
+            let sub = config.architecture.hasSubNorms
+            layers.append(LayerWeights(
+                attnNorm: try b.vector(p + "attn_norm.weight", count: e)!,
+                q: try b.matrix(p + "attn_q.weight", cols: e, rows: e),
+                k: try b.matrix(p + "attn_k.weight", cols: e, rows: kv),
+                v: try b.matrix(p + "attn_v.weight", cols: e, rows: kv),
+                o: try b.matrix(p + "attn_output.weight", cols: e, rows: e),
+                qScale: try b.scale(p + "attn_q.scale"), kScale: try b.scale(p + "attn_k.scale"),
+                vScale: try b.scale(p + "attn_v.scale"), oScale: try b.scale(p + "attn_output.scale"),
+                attnSubNorm: sub ? try b.vector(p + "attn_sub_norm.weight", count: e) : nil,
+                ffnNorm: try b.vector(p + "ffn_norm.weight", count: e)!,
+                gate: try b.matrix(p + "ffn_gate.weight", cols: e, rows: f),
+                up: try b.matrix(p + "ffn_up.weight", cols: e, rows: f),
+                down: try b.matrix(p + "ffn_down.weight", cols: f, rows: e),
+                gateScale: try b.scale(p + "ffn_gate.scale"), upScale: try b.scale(p + "ffn_up.scale"),
+                downScale: try b.scale(p + "ffn_down.scale"),
+                ffnSubNorm: sub ? try b.vector(p + "ffn_sub_norm.weight", count: f) : nil))
+        }
+        let outNorm = try b.vector("output_norm.weight", count: e)!
+        // mainline `bitnet` always multiplies by the token embedding; the others use output.weight when present.
+        let hasOutput = source.tensor("output.weight") != nil && config.architecture != .bitnet
+        let output = hasOutput ? try b.matrix("output.weight", cols: e, rows: config.vocabSize) : embd
+        let weights = ModelWeights(tokenEmbedding: embd, layers: layers, outputNorm: outNorm, output: output, tiedOutput: !hasOutput)
+
+        let ctx = min(options.contextSize ?? min(config.contextLength, 4096), config.contextLength)
+        guard ctx > 0 else { throw EngineError(.badInput, "context size must be positive") }
+        let kvBytes = KVCache.bytes(layers: config.blockCount, capacity: ctx, dim: kv)
+        if options.checkMemory, let avail = MemoryInfo.availableBytes() {
+            let need = source.fileSize + kvBytes
+            if need > avail {
+                throw EngineError(.insufficientMemory, "the model needs \(need / 1_048_576) MiB (weights \(source.fileSize / 1_048_576) MiB + KV cache \(kvBytes / 1_048_576) MiB) but only \(avail / 1_048_576) MiB are available")
+            }
+        }
+        let tokenizer = try TokenizerGlue.make(source)
+        let blockMats = layers.flatMap(\.matrices)
+        var counts: [String: Int] = [:]
+        for m in blockMats { counts[m.format.name, default: 0] += m.rows * m.cols }
+        let blockFormat = counts.max { $0.value < $1.value }?.key ?? "unknown"
+        let bytesPerToken = blockMats.reduce(0) { $0 + $1.format.tensorBytes(rowLength: $1.cols, rows: $1.rows) }
+            + output.format.tensorBytes(rowLength: e, rows: output.rows) + embd.format.rowBytes(e)
+        let formats = Set(b.used.map { WeightFormat(rawValue: $0.typeID)?.name ?? "type\($0.typeID)" })
+        let params = source.tensorNames.compactMap { source.tensor($0)?.dims.reduce(1, *) }.reduce(0, +)
+        let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+        return Model(config: config, options: options, source: source, tokenizer: tokenizer, weights: weights,
+                     loadMilliseconds: ms, formats: formats.sorted(), blockFormat: blockFormat, parameters: params,
+                     bytesPerToken: bytesPerToken, contextSize: ctx)
+    }
+}

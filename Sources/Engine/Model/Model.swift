@@ -1,0 +1,41 @@
+import Foundation
+import Tokenizers
+
+/// A loaded model: configuration, weights mapped from the file, tokenizer. Create with `Model.load(url:options:)`.
+public final class Model: @unchecked Sendable {
+    public let config: ModelConfig
+    public let options: ModelOptions
+    public let source: ModelSource
+    public let tokenizer: TextTokenizer?
+    let weights: ModelWeights
+    /// Milliseconds spent in `load`.
+    public let loadMilliseconds: Double
+    /// Tensor formats present (weight type names, sorted).
+    public let formats: [String]
+    /// The dominant format of the transformer-block matrices.
+    public let blockFormat: String
+    /// Parameter count (elements of every tensor).
+    public let parameters: Int
+    /// Bytes read per decoded token: every block matrix, the output matrix, one embedding row.
+    public let bytesPerToken: Int
+    /// The KV cache size in positions.
+    public let contextSize: Int
+
+    init(config: ModelConfig, options: ModelOptions, source: ModelSource, tokenizer: TextTokenizer?, weights: ModelWeights,
+         loadMilliseconds: Double, formats: [String], blockFormat: String, parameters: Int, bytesPerToken: Int, contextSize: Int) {
+        self.config = config; self.options = options; self.source = source; self.tokenizer = tokenizer
+        self.weights = weights; self.loadMilliseconds = loadMilliseconds; self.formats = formats
+        self.blockFormat = blockFormat; self.parameters = parameters; self.bytesPerToken = bytesPerToken
+        self.contextSize = contextSize
+    }
+
+    /// SHA-256 (hex) of the header, metadata and tensor table, followed by the file size as 8 bytes LE.
+    public var identity: String {
+        var h = SHA256()
+        h.update(source.headerBytes)
+        var n = UInt64(source.fileSize).littleEndian
+        withUnsafeBytes(of: &n) { h.update($0) }
+        return h.finalizeHex()
+    }
+
+}

@@ -1,0 +1,64 @@
+/// Finds, checks and wraps the tensors of a model: presence, type, shape against the metadata, and size in the file.
+struct WeightBinder {
+    let source: ModelSource
+    let options: ModelOptions
+    private(set) var used: [TensorEntry] = []
+
+    init(source: ModelSource, options: ModelOptions) { self.source = source; self.options = options }
+
+    /// A weight matrix `name` with `cols` inputs and `rows` outputs.
+    mutating func matrix(_ name: String, cols: Int, rows: Int) throws -> MatVec {
+        guard let t = source.tensor(name) else { throw EngineError(.missingTensor, "required tensor '\(name)' is missing") }
+        guard let f = WeightFormat(rawValue: t.typeID) else {
+            throw EngineError(.wrongType, "tensor '\(name)' has type id \(t.typeID), which the engine cannot multiply "
+                              + "(supported: \(WeightFormat.allCases.map(\.name).joined(separator: ", ")))")
+        }
+        guard t.dims == [cols, rows] || (t.dims.count > 2 && t.dims.prefix(2).elementsEqual([cols, rows]) && t.dims.dropFirst(2).allSatisfy { $0 == 1 }) else {
+            throw EngineError(.wrongShape, "tensor '\(name)' has shape \(t.dims) but the metadata implies [\(cols), \(rows)]")
+        }
+        let block = f == .i2_s ? options.i2sInterleave : f.blockSize
+        guard cols % block == 0 else {
+            throw EngineError(.wrongShape, "tensor '\(name)' rows of \(cols) are not a multiple of the \(f.name) block (\(block))")
+        }
+        if f == .i2_s && (rows * cols) % options.i2sInterleave != 0 {
+            throw EngineError(.wrongShape, "tensor '\(name)' size is not a multiple of the I2_S block")
+        }
+        let need = f.tensorBytes(rowLength: cols, rows: rows)
+        guard need <= t.available else {
+            throw EngineError(.truncated, "tensor '\(name)' needs \(need) bytes but the file has only \(t.available) left (truncated?)")
+        }
+        used.append(t)
+        return MatVec(name: name, format: f, rows: rows, cols: cols, data: t.data, interleave: options.i2sInterleave,
+                      parity: options.parity)
+    }
+
+    /// A required (or optional) f32 vector of `count` values.
+    mutating func vector(_ name: String, count: Int, required: Bool = true) throws -> [Float]? {
+        guard let t = source.tensor(name) else {
+            if required { throw EngineError(.missingTensor, "required tensor '\(name)' is missing") }
+            return nil
+        }
+        guard t.dims.reduce(1, *) == count, t.dims.first == count else {
+            throw EngineError(.wrongShape, "tensor '\(name)' has shape \(t.dims) but the metadata implies [\(count)]")
+        }
+        guard t.typeID == WeightFormat.f32.rawValue || t.typeID == WeightFormat.f16.rawValue else {
+            throw EngineError(.wrongType, "tensor '\(name)' must be F32 or F16 (type id \(t.typeID))")
+        }
+        let f = WeightFormat(rawValue: t.typeID)!
+        guard f.rowBytes(count) <= t.available else {
+            throw EngineError(.truncated, "tensor '\(name)' needs \(f.rowBytes(count)) bytes but the file has only \(t.available) left")
+        }
+        used.append(t)
+        var out = [Float](repeating: 0, count: count)
+        out.withUnsafeMutableBufferPointer {
+            RowDequantizer.row(f, t.data, count: count, interleave: 128, tensorScale: 1, into: $0.baseAddress!)
+        }
+        return out
+    }
+
+    /// An optional one-value `<name>.scale` tensor.
+    mutating func scale(_ name: String) throws -> Float? {
+        guard source.tensor(name) != nil else { return nil }
+        return try vector(name, count: 1)?[0]
+    }
+}

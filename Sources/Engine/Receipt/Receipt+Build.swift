@@ -1,0 +1,50 @@
+import Foundation
+
+/// Who is writing the receipt (the CLI passes its version; the commit only when the build knows it).
+public struct ToolIdentity: Sendable {
+    public var name: String
+    public var version: String
+    public var commit: String
+    public init(name: String = "bitnet-doctor", version: String, commit: String = "unknown") {
+        self.name = name; self.version = version; self.commit = commit
+    }
+}
+
+extension Receipt {
+    /// Builds the receipt of `result`, produced by `session`. Every value is measured or taken from the run.
+    public init(result r: GenerationResult, session: Session, tool: ToolIdentity, deterministic: Bool,
+                seed: UInt64?, now: Date = Date()) {
+        let m = session.model
+        let decodeTotal = r.decodeMilliseconds.reduce(0, +)
+        var ids = SHA256()
+        for t in r.promptTokens + r.generatedTokens {
+            let v = UInt32(truncatingIfNeeded: t)
+            ids.update([UInt8(v & 0xff), UInt8((v >> 8) & 0xff), UInt8((v >> 16) & 0xff), UInt8(v >> 24)])
+        }
+        let fmt = ISO8601DateFormatter()
+        fmt.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        self.init(
+            schema: Receipt.schemaName, schema_version: Receipt.currentSchemaVersion,
+            timestamp: fmt.string(from: now), engine: "bitnet-doctor",
+            tool: Tool(name: tool.name, version: tool.version, commit: tool.commit),
+            backend: "cpu", compute_path: "real", parity: m.options.parity.rawValue,
+            activation_formats: Array(Set(m.weights.layers.flatMap { $0.matrices.map(\.activation.rawValue) }
+                                          + [m.weights.output.activation.rawValue])).sorted(),
+            kernels: r.kernelCalls.filter { $0.value > 0 }.keys.sorted(), kernel_calls: r.kernelCalls,
+            threads: session.threads, deterministic: deterministic, seed: seed,
+            sampling: Sampling(greedy: r.sampling.greedy || r.sampling.temperature <= 0,
+                               temperature: r.sampling.greedy ? nil : Double(r.sampling.temperature),
+                               top_k: r.sampling.greedy ? nil : r.sampling.topK,
+                               top_p: r.sampling.greedy ? nil : Double(r.sampling.topP)),
+            tokens_requested: r.tokensRequested, tokens_generated: r.generatedTokens.count,
+            tokens_per_second: decodeTotal > 0 ? Double(r.decodeMilliseconds.count) / (decodeTotal / 1000) : nil,
+            prefill_tokens_per_second: r.prefillMilliseconds > 0 ? Double(r.promptTokens.count) / (r.prefillMilliseconds / 1000) : nil,
+            prompt_tokens: r.promptTokens, generated_tokens: r.generatedTokens, tokens_hash: ids.finalizeHex(),
+            timings: Timings(load_ms: m.loadMilliseconds, prefill_ms: r.prefillMilliseconds, decode_ms: r.decodeMilliseconds),
+            peak_rss_bytes: ProcessStats.peakRSSBytes(),
+            model: ModelInfo(path: m.source.path, identity: m.identity, architecture: m.config.architecture.rawValue,
+                             format: m.blockFormat, formats: m.formats, parameters: m.parameters,
+                             bytes_per_token: m.bytesPerToken, file_bytes: m.source.fileSize),
+            build: ProcessStats.build, environment: ProcessStats.environment(), cpu: ProcessStats.cpu())
+    }
+}

@@ -1,0 +1,72 @@
+/// What one run of the bundled engine really did. Schema `bitnet-doctor.receipt`, documented in docs/receipt.md.
+/// Top-level names include the normalised core receipt paths (docs/architecture.md) and the fields BitNet.rs
+/// writes to ci/inference.json.
+public struct Receipt: Codable, Sendable, Equatable {
+    public static let schemaName = "bitnet-doctor.receipt"
+    public static let currentSchemaVersion = "1.0.0"
+
+    public struct Tool: Codable, Sendable, Equatable {
+        public var name: String
+        public var version: String
+        /// The git commit the tool was built from, or "unknown".
+        public var commit: String
+    }
+    public struct ModelInfo: Codable, Sendable, Equatable {
+        public var path: String
+        /// SHA-256 of the file's header, metadata and tensor table plus its size (hex).
+        public var identity: String
+        public var architecture: String
+        /// Dominant weight format of the transformer blocks (e.g. "I2_S").
+        public var format: String
+        public var formats: [String]
+        public var parameters: Int
+        public var bytes_per_token: Int
+        public var file_bytes: Int
+    }
+    public struct Timings: Codable, Sendable, Equatable {
+        public var load_ms: Double
+        public var prefill_ms: Double
+        public var decode_ms: [Double]
+    }
+    public struct Sampling: Codable, Sendable, Equatable {
+        public var greedy: Bool
+        public var temperature: Double?
+        public var top_k: Int?
+        public var top_p: Double?
+    }
+    public struct CPU: Codable, Sendable, Equatable {
+        public var model_name: String?
+        public var logical_cpus: Int
+        public var simd: [String]
+    }
+
+    public var schema: String
+    public var schema_version: String
+    public var timestamp: String
+    public var engine: String
+    public var tool: Tool
+    public var backend: String
+    public var compute_path: String
+    public var parity: String
+    public var activation_formats: [String]
+    public var kernels: [String]
+    public var kernel_calls: [String: Int]
+    public var threads: Int
+    public var deterministic: Bool
+    public var seed: UInt64?
+    public var sampling: Sampling
+    public var tokens_requested: Int
+    public var tokens_generated: Int
+    public var tokens_per_second: Double?
+    public var prefill_tokens_per_second: Double?
+    public var prompt_tokens: [Int]
+    public var generated_tokens: [Int]
+    /// SHA-256 (hex) of the prompt and generated ids as little-endian u32, prompt first.
+    public var tokens_hash: String
+    public var timings: Timings
+    public var peak_rss_bytes: Int?
+    public var model: ModelInfo
+    public var build: String
+    public var environment: [String: String]
+    public var cpu: CPU
+}

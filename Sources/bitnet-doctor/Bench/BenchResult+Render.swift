@@ -1,0 +1,38 @@
+import Foundation
+
+extension BenchResult {
+    /// A llama-bench style table; `markdown` adds the pipe borders a Markdown renderer needs.
+    func table(markdown: Bool) -> String {
+        let header = ["model", "format", "bytes/token", "threads", "test", "t/s", "roofline t/s", "efficiency"]
+        var lines: [[String]] = []
+        let name = URL(fileURLWithPath: modelPath).lastPathComponent
+        for r in rows {
+            lines.append([
+                name, blockFormat, Self.bytes(bytesPerToken), String(r.threads), r.test,
+                String(format: "%.2f ± %.2f", r.tokensPerSecondMean, r.tokensPerSecondStddev),
+                r.rooflineTokensPerSecond.map { String(format: "%.2f", $0) } ?? "",
+                r.rooflineEfficiency.map { String(format: "%.0f%%", $0 * 100) } ?? "",
+            ])
+        }
+        let widths = header.indices.map { i in ([header[i]] + lines.map { $0[i] }).map(\.count).max() ?? 0 }
+        func row(_ cells: [String]) -> String {
+            let padded = cells.enumerated().map { i, c in c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            return markdown ? "| " + padded.joined(separator: " | ") + " |" : padded.joined(separator: "  ")
+        }
+        var out = [row(header)]
+        out.append(markdown ? "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"
+                            : widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        out += lines.map(row)
+        let bw = bandwidthGBps.sorted { Int($0.key)! < Int($1.key)! }
+            .map { "\($0.key) thread\($0.key == "1" ? "" : "s"): \(String(format: "%.1f", $0.value)) GB/s" }
+            .joined(separator: ", ")
+        out.append("")
+        out.append("memory read bandwidth: \(bw); kernels: \(kernelPath); parity: \(parity); \(repetitions) repetitions")
+        return out.joined(separator: "\n")
+    }
+
+    static func bytes(_ n: Int) -> String {
+        n >= 1 << 30 ? String(format: "%.2f GiB", Double(n) / Double(1 << 30))
+            : String(format: "%.1f MiB", Double(n) / Double(1 << 20))
+    }
+}

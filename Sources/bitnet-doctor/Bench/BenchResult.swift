@@ -1,0 +1,62 @@
+import Foundation
+
+/// What `bitnet-doctor bench` measured, in llama-bench's terms: one row per (threads, test).
+struct BenchResult: Codable, Sendable {
+    struct Row: Codable, Sendable {
+        /// "pp64" (prefill of 64 tokens) or "tg32" (32 decoded tokens), as llama-bench names tests.
+        var test: String
+        var threads: Int
+        var tokens: Int
+        var tokensPerSecondMean: Double
+        var tokensPerSecondStddev: Double
+        var samples: [Double]
+        /// Decode rows: bytes per token × tok/s ÷ measured bandwidth at this thread count.
+        var rooflineEfficiency: Double?
+        /// Decode rows: measured bandwidth ÷ bytes per token.
+        var rooflineTokensPerSecond: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case test, threads, tokens, samples
+            case tokensPerSecondMean = "tokens_per_second_mean"
+            case tokensPerSecondStddev = "tokens_per_second_stddev"
+            case rooflineEfficiency = "roofline_efficiency"
+            case rooflineTokensPerSecond = "roofline_tokens_per_second"
+        }
+    }
+
+    var schema = "bitnet-doctor.bench"
+    var schemaVersion = 1
+    var modelPath: String
+    var architecture: String
+    var blockFormat: String
+    var formats: [String]
+    var bytesPerToken: Int
+    var parity: String
+    var kernelPath: String
+    var repetitions: Int
+    /// Measured read bandwidth in GB/s per thread count (key: threads).
+    var bandwidthGBps: [String: Double]
+    var rows: [Row]
+
+    enum CodingKeys: String, CodingKey {
+        case schema, architecture, formats, parity, repetitions, rows
+        case schemaVersion = "schema_version"
+        case modelPath = "model_path"
+        case blockFormat = "block_format"
+        case bytesPerToken = "bytes_per_token"
+        case kernelPath = "kernel_path"
+        case bandwidthGBps = "bandwidth_gbps"
+    }
+}
+
+extension BenchResult.Row {
+    /// Mean and sample standard deviation of tok/s samples.
+    init(test: String, threads: Int, tokens: Int, samples: [Double]) {
+        let mean = samples.reduce(0, +) / Double(max(1, samples.count))
+        let variance = samples.count > 1
+            ? samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(samples.count - 1) : 0
+        self.init(test: test, threads: threads, tokens: tokens, tokensPerSecondMean: mean,
+                  tokensPerSecondStddev: variance.squareRoot(), samples: samples,
+                  rooflineEfficiency: nil, rooflineTokensPerSecond: nil)
+    }
+}

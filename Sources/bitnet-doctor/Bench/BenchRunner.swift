@@ -1,0 +1,72 @@
+import CKernels
+import Engine
+import Foundation
+import ModelInspector
+
+/// Runs llama-bench style measurements with the bundled engine: for each thread count, `repetitions` runs of
+/// a prefill of `promptTokens` random tokens and `generateTokens` decoded tokens (greedy, EOS ignored), after
+/// one warm-up run. Tokens per second come from the engine's own per-step timings.
+struct BenchRunner {
+    var modelURL: URL
+    var threads: [Int]
+    var promptTokens: Int
+    var generateTokens: Int
+    var repetitions: Int
+    var parity: Parity
+
+    func run() throws -> BenchResult {
+        var options = ModelOptions()
+        options.parity = parity
+        options.contextSize = promptTokens + generateTokens + 1
+        let model = try Model.load(url: modelURL, options: options)
+        Log.progress(String(format: "loaded %@ in %.0f ms", modelURL.lastPathComponent, model.loadMilliseconds))
+        // Bytes per token as the inspector (and so the rules) count them: one definition for the whole tool.
+        let bytesPerToken = try ModelInspector.inspect(path: modelURL.path).bytesPerToken
+        let prompt = Self.randomTokens(count: promptTokens, vocab: model.config.vocabSize)
+        var rows: [BenchResult.Row] = []
+        var bandwidth: [String: Double] = [:]
+        for t in threads {
+            let gbps = ck_measure_read_bandwidth(512 << 20, Int32(t))
+            if gbps > 0 { bandwidth[String(t)] = gbps }
+            let session = Session(model: model, threads: t)
+            var generate = GenerateOptions(maxTokens: generateTokens + 1)
+            generate.stopAtEndOfGeneration = false
+            _ = try session.generate(promptTokens: Array(prompt.prefix(8)), options: GenerateOptions(maxTokens: 2))
+            var prefill: [Double] = [], decode: [Double] = []
+            for r in 0..<repetitions {
+                Log.progress("bench: threads \(t), run \(r + 1)/\(repetitions)")
+                let result = try session.generate(promptTokens: prompt, options: generate)
+                prefill.append(Double(promptTokens) / (result.prefillMilliseconds / 1000))
+                let steps = result.decodeMilliseconds
+                decode.append(Double(steps.count) / (steps.reduce(0, +) / 1000))
+            }
+            if promptTokens > 0 {
+                rows.append(BenchResult.Row(test: "pp\(promptTokens)", threads: t, tokens: promptTokens, samples: prefill))
+            }
+            var tg = BenchResult.Row(test: "tg\(generateTokens)", threads: t, tokens: generateTokens, samples: decode)
+            if let gbps = bandwidth[String(t)] {
+                let roofline = gbps * 1e9 / Double(bytesPerToken)
+                tg.rooflineTokensPerSecond = roofline
+                tg.rooflineEfficiency = tg.tokensPerSecondMean / roofline
+            }
+            rows.append(tg)
+        }
+        return BenchResult(
+            modelPath: modelURL.path, architecture: model.config.architecture.rawValue,
+            blockFormat: model.blockFormat, formats: model.formats, bytesPerToken: bytesPerToken,
+            parity: parity.rawValue, kernelPath: String(cString: ck_path_name()), repetitions: repetitions,
+            bandwidthGBps: bandwidth, rows: rows)
+    }
+
+    /// Deterministic prompt ids, as llama-bench uses random tokens: the content does not change the cost.
+    static func randomTokens(count: Int, vocab: Int) -> [Int] {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        return (0..<max(1, count)).map { _ in
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(max(1, vocab)))
+        }
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-@testable import Engine
-@Test func moduleLoads() { #expect(EngineModule.name == "Engine") }

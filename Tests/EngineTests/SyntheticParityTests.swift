@@ -1,0 +1,75 @@
+import Foundation
+import ModelInspector
+import Testing
+import TestSupport
+@testable import Engine
+
+/// Synthetic `bitnet` models (seed 7): with --parity llama.cpp the engine's greedy tokens equal llama.cpp's
+/// (goldens made by Tests/scripts/engine_synth_goldens.sh from the same synth parameters).
+@Suite struct SyntheticParityTests {
+    @Test(arguments: [SyntheticModel.WeightFormat.tq2_0, .tq1_0, .f32])
+    func llamaCppParityGreedyTokens(format: SyntheticModel.WeightFormat) throws {
+        let golden = try GoldenFile.load("synth-bitnet-\(format.rawValue)-seed7.json")
+        #expect(golden.meta["synth_seed"] == "7" && golden.meta["synth_format"] == format.rawValue)
+        let url = try SynthFixtures.model(.bitnet, format, seed: 7)
+        let session = try SynthFixtures.session(url, parity: .llamaCpp)
+        for c in golden.cases {
+            let r = try session.generate(promptTokens: c.prompt_tokens, options: GenerateOptions(maxTokens: golden.tokens))
+            if format == .f32 {
+                #expect(r.generatedTokens == c.generated_tokens, "\(format.rawValue) prompt \(c.prompt_tokens)")
+            } else {
+                // Measured: prompts 2 and 3 agree fully, prompt 1 for 19 of 32 tokens (a near tie after the F16
+                // output matmul, whose lane order llama.cpp's AVX-512 build does not share with CKernels).
+                #expect(LlamaGoldenTests.commonPrefix(r.generatedTokens, c.generated_tokens) >= 16)
+                withKnownIssue("TQ near-tie at token 20 of prompt 1", isIntermittent: true) {
+                    #expect(r.generatedTokens == c.generated_tokens, "\(format.rawValue) prompt \(c.prompt_tokens)")
+                }
+            }
+        }
+    }
+
+    /// Default numerics (per-token int8): the ternary formats give bit-identical logits on identical weights.
+    @Test(arguments: [SyntheticModel.Architecture.bitnet, .bitnetB158])
+    func ternaryFormatsAgreeBitForBit(arch: SyntheticModel.Architecture) throws {
+        let prompt = [270, 10, 20, 30, 40, 50]
+        var results: [String: ([Float], [Int])] = [:]
+        for f in [SyntheticModel.WeightFormat.i2_s, .tq2_0, .tq1_0] {
+            let s = try SynthFixtures.session(try SynthFixtures.model(arch, f))
+            let logits = try s.logits(after: prompt)
+            let toks = try s.generate(promptTokens: prompt, options: GenerateOptions(maxTokens: 24)).generatedTokens
+            results[f.rawValue] = (logits, toks)
+        }
+        let i2s = try #require(results["i2_s"])
+        for f in ["tq2_0", "tq1_0"] {
+            let r = try #require(results[f])
+            #expect(r.0.map(\.bitPattern) == i2s.0.map(\.bitPattern), "\(arch.rawValue): \(f) logits differ from I2_S")
+            #expect(r.1 == i2s.1, "\(arch.rawValue): \(f) tokens differ from I2_S")
+        }
+    }
+
+    /// I2_S written with the 64-weight (ARM) interleave and read with --i2s-interleave 64 equals the 128 file.
+    @Test func i2sInterleave64MatchesInterleave128() throws {
+        let prompt = [270, 3, 1, 4, 1, 5]
+        let a = try SynthFixtures.session(try SynthFixtures.model(.bitnetB158, .i2_s)).logits(after: prompt)
+        let b = try SynthFixtures.session(try SynthFixtures.model(.bitnetB158, .i2_s, interleave: 64), interleave: 64)
+            .logits(after: prompt)
+        #expect(a.map(\.bitPattern) == b.map(\.bitPattern))
+    }
+
+    /// The same tokens at 1, 2 and 3 threads (greedy and seeded sampling).
+    @Test func identicalTokensAtAnyThreadCount() throws {
+        let url = try SynthFixtures.model(.bitnetB158, .i2_s)
+        var sampling = SamplingOptions()
+        sampling.greedy = false
+        sampling.temperature = 0.9
+        sampling.seed = 42
+        var outs: [[Int]] = []
+        for t in [1, 2, 3] {
+            let s = try SynthFixtures.session(url, threads: t)
+            let g = try s.generate(promptTokens: [270, 7, 8, 9], options: GenerateOptions(maxTokens: 24)).generatedTokens
+            let r = try s.generate(promptTokens: [270, 7, 8, 9], options: GenerateOptions(maxTokens: 24, sampling: sampling)).generatedTokens
+            outs.append(g + [-1] + r)
+        }
+        #expect(outs[0] == outs[1] && outs[1] == outs[2])
+    }
+}
