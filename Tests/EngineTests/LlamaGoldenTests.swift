@@ -30,6 +30,23 @@ import TestSupport
         }
     }
 
+    /// The prompt's logits are llama.cpp's to the bit: the five largest of the first step, recorded by
+    /// engine_goldens.py from llama.cpp's float32 logits, equal the engine's exactly (ids and values).
+    @Test(.enabled(if: TestEnvironment.shouldRun(needs: modelURL != nil)))
+    func firstStepTopLogitsEqualLlamaCppBitForBit() throws {
+        let (session, golden) = try Self.session()
+        for c in golden.cases {
+            let top = try #require(c.first_step_top5, "golden without first_step_top5")
+            let logits = try session.logits(after: c.prompt_tokens)
+            for pair in top {
+                let id = Int(pair[0])
+                #expect(logits[id] == Float(pair[1]), "prompt \(c.prompt ?? ""): logit of \(id)")
+            }
+            let order = logits.indices.sorted { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }
+            #expect(Array(order.prefix(top.count)) == top.map { Int($0[0]) }, "prompt \(c.prompt ?? "")")
+        }
+    }
+
     /// All 32 greedy tokens of every prompt equal llama.cpp's (its x86 float pipeline is reproduced bit for bit:
     /// see docs/engine.md, "llama.cpp parity").
     @Test(.enabled(if: TestEnvironment.shouldRun(needs: modelURL != nil)))
