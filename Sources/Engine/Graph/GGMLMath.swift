@@ -71,19 +71,19 @@ enum GGMLMath {
     /// a tail shorter than 64 is added in double. With `padded` the tail is zero-padded into the vector loop
     /// instead (llama.cpp's KV window is a multiple of 256, the unused entries carry probability 0).
     static func vecDotF16(_ a: (Int) -> Float, _ b: (Int) -> Float, count n: Int, padded: Bool) -> Float {
-        var acc = [Float](repeating: 0, count: 64)
-        let np = padded ? (n + 63) / 64 * 64 : n / 64 * 64
-        var s = 0
-        while s < np {
-            for e in s..<min(s + 64, n) { acc[e - s] = acc[e - s].addingProduct(a(e), b(e)) }
-            s += 64
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 64) { acc -> Float in
+            acc.initialize(repeating: 0)
+            let np = padded ? (n + 63) / 64 * 64 : n / 64 * 64
+            var s = 0
+            while s < np {
+                for e in s..<min(s + 64, n) { acc[e - s] = acc[e - s].addingProduct(a(e), b(e)) }
+                s += 64
+            }
+            for l in 0..<16 { acc[l] = (acc[l] + acc[32 + l]) + (acc[16 + l] + acc[48 + l]) }
+            var sum = Double(reduce16(UnsafePointer(acc.baseAddress!)))
+            if np < n { for e in np..<n { sum += Double(a(e) * b(e)) } }
+            return Float(sum)
         }
-        for l in 0..<16 {
-            acc[l] = (acc[l] + acc[32 + l]) + (acc[16 + l] + acc[48 + l])
-        }
-        var sum = Double(acc.withUnsafeBufferPointer { reduce16($0.baseAddress!) })
-        if np < n { for e in np..<n { sum += Double(a(e) * b(e)) } }
-        return Float(sum)
     }
 
     /// tinyBLAS dot of two rows already rounded as the kernel sees them: lane i accumulates a[i+16k]·b[i+16k] with
