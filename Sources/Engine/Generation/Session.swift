@@ -13,7 +13,8 @@ public final class Session: @unchecked Sendable {
         self.threads = max(1, threads ?? model.options.threads)
         dispatcher = Dispatcher(threads: self.threads)
         transformer = Transformer(config: model.config, weights: model.weights, dispatcher: dispatcher,
-                                  contextSize: model.contextSize)
+                                  contextSize: model.contextSize,
+                                  llamaCppFloat: model.options.parity == .llamaCpp || model.config.architecture == .llama)
     }
 
     /// Tokenizes `prompt` with the model's tokenizer and generates.
@@ -39,7 +40,7 @@ public final class Session: @unchecked Sendable {
         var text = "", out: [Int] = [], decode: [Double] = []
         let t0 = DispatchTime.now()
         for (i, t) in promptTokens.enumerated() {
-            try transformer.step(t, wantLogits: i == promptTokens.count - 1)
+            try transformer.step(t, wantLogits: i == promptTokens.count - 1, inBatch: promptTokens.count > 1)
         }
         let prefill = Self.ms(since: t0)
         while out.count < options.maxTokens {
@@ -65,7 +66,7 @@ public final class Session: @unchecked Sendable {
     /// Logits after feeding `tokens` from an empty cache (tests, reference comparisons).
     public func logits(after tokens: [Int]) throws -> [Float] {
         transformer.reset()
-        for (i, t) in tokens.enumerated() { try transformer.step(t, wantLogits: i == tokens.count - 1) }
+        for (i, t) in tokens.enumerated() { try transformer.step(t, wantLogits: i == tokens.count - 1, inBatch: tokens.count > 1) }
         return transformer.logits
     }
 
