@@ -1,16 +1,29 @@
-/* llama.cpp block-quant dots (Q8_0×Q8_0, Q4_0×Q8_0, Q4_1×Q8_1, Q6_K×Q8_K): integer part per block exact,
- * float accumulation in the order and precision of ggml-cpu/quants.c's *_generic functions. */
+/* llama.cpp block-quant dots (Q8_0×Q8_0, Q4_0×Q8_0, Q4_1×Q8_1, Q6_K×Q8_K): integer part per block exact.
+ * Q8_0×Q8_0 and Q4_1×Q8_1 round like ggml-cpu/arch/x86/quants.c (the AVX2 path llama.cpp's x86 builds take, with
+ * or without AVX-512): eight float lanes, lane k holding the integer sum of elements 4k..4k+3 of each block,
+ * acc_k = fma(d_x·d_y, lane_k, acc_k) block after block, then the hsum_float_8 tree ((a0+a4)+(a2+a6)) +
+ * ((a1+a5)+(a3+a7)); Q4_1 adds Σ m·s (summed in block order) at the end. The portable and AVX2 paths give the
+ * same bits. Q4_0 and Q6_K keep the order of the *_generic functions. */
 #include "ck_internal.h"
+#include <math.h>
 #define F16(x) ck_f16_to_f32(x)
 
+/* hsum_float_8 of ggml's x86 quants.c */
+static inline float ck_x86_hsum8(const float a[8]) {
+    return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+}
+
 static float q8_0_row(const ck_block_q8_0 *x, const ck_block_q8_0 *y, size_t nb) {
-    float sumf = 0;
+    float acc[8] = {0};
     for (size_t ib = 0; ib < nb; ib++) {
-        int sumi = 0;
-        for (int j = 0; j < 32; j++) sumi += x[ib].qs[j] * y[ib].qs[j];
-        sumf += sumi * (F16(x[ib].d) * F16(y[ib].d));
+        const float d = F16(x[ib].d) * F16(y[ib].d);
+        for (int k = 0; k < 8; k++) {
+            int s = 0;
+            for (int j = 4 * k; j < 4 * k + 4; j++) s += x[ib].qs[j] * y[ib].qs[j];
+            acc[k] = fmaf(d, (float)s, acc[k]);
+        }
     }
-    return sumf;
+    return ck_x86_hsum8(acc);
 }
 
 static float q4_0_row(const ck_block_q4_0 *x, const ck_block_q8_0 *y, size_t nb) {
@@ -27,16 +40,21 @@ static float q4_0_row(const ck_block_q4_0 *x, const ck_block_q8_0 *y, size_t nb)
 }
 
 static float q4_1_row(const ck_block_q4_1 *x, const ck_block_q8_1 *y, size_t nb) {
-    float sumf = 0;
+    float acc[8] = {0}, summs = 0;
     for (size_t ib = 0; ib < nb; ib++) {
-        int s0 = 0, s1 = 0;
-        for (int j = 0; j < 16; j++) {
-            s0 += (x[ib].qs[j] & 0x0F) * y[ib].qs[j];
-            s1 += (x[ib].qs[j] >> 4) * y[ib].qs[j + 16];
+        summs += F16(x[ib].m) * F16(y[ib].s);
+        const float d = F16(x[ib].d) * F16(y[ib].d);
+        for (int k = 0; k < 8; k++) { /* lanes 0-3: low nibbles of qs[4k..], lanes 4-7: high nibbles */
+            int s = 0;
+            for (int j = 0; j < 4; j++) {
+                const int e = 4 * (k & 3) + j;
+                const int u = k < 4 ? (x[ib].qs[e] & 0x0F) : (x[ib].qs[e] >> 4);
+                s += u * y[ib].qs[4 * k + j];
+            }
+            acc[k] = fmaf(d, (float)s, acc[k]);
         }
-        sumf += (F16(x[ib].d) * F16(y[ib].d)) * (s0 + s1) + F16(x[ib].m) * F16(y[ib].s);
     }
-    return sumf;
+    return ck_x86_hsum8(acc) + summs;
 }
 
 static float q6_K_row(const ck_block_q6_K *x, const ck_block_q8_K *y, size_t nb) {
@@ -113,20 +131,23 @@ CK_AVX2 static inline __m256i dot_u4_32(__m256i u, const int8_t *s8) {
     return _mm256_madd_epi16(_mm256_maddubs_epi16(u, _mm256_loadu_si256((const __m256i *)s8)), _mm256_set1_epi16(1));
 }
 
+CK_AVX2 static inline float x86_hsum8_avx2(__m256 v) {
+    float t[8];
+    _mm256_storeu_ps(t, v);
+    return ck_x86_hsum8(t);
+}
+
 CK_AVX2 static float q8_0_row_avx2(const ck_block_q8_0 *x, const ck_block_q8_0 *y, size_t nb) {
-    float sumf = 0;
-    size_t ib = 0;
-    for (; ib + 8 <= nb; ib += 8) {
-        __m256i v[8];
-        float dd[8];
-        for (int i = 0; i < 8; i++) {
-            v[i] = dot_i8_32(x[ib + i].qs, y[ib + i].qs);
-            dd[i] = F16C(x[ib + i].d) * F16C(y[ib + i].d);
-        }
-        sumf = add8_in_order(sumf, _mm256_mul_ps(_mm256_cvtepi32_ps(reduce8(v)), _mm256_loadu_ps(dd)));
+    __m256 acc = _mm256_setzero_ps();
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (size_t ib = 0; ib < nb; ib++) {
+        const __m256 d = _mm256_set1_ps(F16C(x[ib].d) * F16C(y[ib].d));
+        const __m256i qx = _mm256_loadu_si256((const __m256i *)x[ib].qs);
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)y[ib].qs);
+        const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(qx, qx), _mm256_sign_epi8(qy, qx)), ones);
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(p), acc);
     }
-    for (; ib < nb; ib++) sumf += ck_hsum_i32_8(dot_i8_32(x[ib].qs, y[ib].qs)) * (F16C(x[ib].d) * F16C(y[ib].d));
-    return sumf;
+    return x86_hsum8_avx2(acc);
 }
 
 CK_AVX2 static float q4_0_row_avx2(const ck_block_q4_0 *x, const ck_block_q8_0 *y, size_t nb) {
@@ -154,25 +175,14 @@ CK_AVX2 static float q4_0_row_avx2(const ck_block_q4_0 *x, const ck_block_q8_0 *
 }
 
 CK_AVX2 static float q4_1_row_avx2(const ck_block_q4_1 *x, const ck_block_q8_1 *y, size_t nb) {
-    float sumf = 0;
-    size_t ib = 0;
-    for (; ib + 8 <= nb; ib += 8) {
-        __m256i v[8];
-        float dd[8], ms[8];
-        for (int i = 0; i < 8; i++) {
-            v[i] = dot_u4_32(load_nibbles(x[ib + i].qs), y[ib + i].qs);
-            dd[i] = F16C(x[ib + i].d) * F16C(y[ib + i].d);
-            ms[i] = F16C(x[ib + i].m) * F16C(y[ib + i].s);
-        }
-        const __m256 p = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(dd), _mm256_cvtepi32_ps(reduce8(v))),
-                                       _mm256_loadu_ps(ms));
-        sumf = add8_in_order(sumf, p);
+    __m256 acc = _mm256_setzero_ps();
+    float summs = 0;
+    for (size_t ib = 0; ib < nb; ib++) {
+        summs += F16C(x[ib].m) * F16C(y[ib].s);
+        const __m256 d = _mm256_set1_ps(F16C(x[ib].d) * F16C(y[ib].d));
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_u4_32(load_nibbles(x[ib].qs), y[ib].qs)), acc);
     }
-    for (; ib < nb; ib++) {
-        int sumi = udot32(load_nibbles(x[ib].qs), y[ib].qs);
-        sumf += (F16C(x[ib].d) * F16C(y[ib].d)) * sumi + F16C(x[ib].m) * F16C(y[ib].s);
-    }
-    return sumf;
+    return x86_hsum8_avx2(acc) + summs;
 }
 
 CK_AVX2 static float q6_K_row_avx2(const ck_block_q6_K *x, const ck_block_q8_K *y, size_t nb) {

@@ -8,7 +8,7 @@ public enum TensorCodec {
         public init(i2sInterleave: Int = 128) { self.i2sInterleave = i2sInterleave }
     }
 
-    public static let dequantizable: Set<TensorFormat> = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q6_k, .tq1_0, .tq2_0, .i2_s, .bitnet32_f16]
+    public static let dequantizable: Set<TensorFormat> = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q6_k, .tq1_0, .tq2_0, .i2_s, .bitnet32_f16, .iq2_s]
 
     /// Decodes `count` values of `format` from `bytes`.
     public static func dequantize(_ bytes: UnsafeRawBufferPointer, format: TensorFormat, count: Int,
@@ -53,6 +53,8 @@ public enum TensorCodec {
             }
         case .q6_k:
             dequantizeQ6K(bytes, count, &out)
+        case .iq2_s:
+            dequantizeIQ2S(bytes, count, &out)
         case .tq2_0:
             for b in 0 ..< count / 256 {
                 let o = b * 66, d = f16(o + 64)

@@ -44,9 +44,12 @@ public struct TensorTypeTraits: Sendable, Hashable, CustomStringConvertible {
             let (a, o1) = (rowLength - 256).multipliedReportingOverflow(by: rows)
             let (b, o2) = rows.multipliedReportingOverflow(by: 256)
             guard !o1, !o2 else { return nil }
-            var n = a / 3 * 5 / 8 + b / 2 * 4 / 8
-            if n % 32 != 0 { n += 32 - n % 32 }
-            return n + 32
+            let (x, o3) = (a / 3).multipliedReportingOverflow(by: 5)
+            let (y, o4) = (b / 2).multipliedReportingOverflow(by: 4)
+            guard !o3, !o4 else { return nil }
+            let n = x / 8 + y / 8  // each term ≤ Int.max / 8: no overflow
+            let (padded, o5) = n.addingReportingOverflow((32 - n % 32) % 32 + 32)
+            return o5 ? nil : padded
         }
     }
 

@@ -15,6 +15,7 @@ struct BitNetDoctor: AsyncParsableCommand {
             FactsCommand.self,    // Commands/FactsCommand.swift   (SystemFacts)
             InspectCommand.self,  // Commands/InspectCommand.swift (ModelInspector)
             SynthCommand.self,    // Commands/SynthCommand.swift   (ModelInspector)
+            ConvertCommand.self,  // Commands/ConvertCommand.swift (ModelInspector)
             RunCommand.self,      // Commands/RunCommand.swift     (Engine)
             BenchCommand.self,    // Commands/BenchCommand.swift   (Engine)
             RulesCommand.self,    // Commands/RulesCommand.swift   (Doctor)

@@ -24,6 +24,20 @@ import Testing
         #expect(r["compute_path"] == "real")
     }
 
+    /// A real llama-bench run with -t 1,2 (fixtures/receipts/measured): the receipt describes the slowest decode
+    /// row, so a gate cannot pass on the 1-thread row while the 2-thread row is broken.
+    @Test func llamaBenchSeveralThreadCountsDescribesTheSlowestDecode() throws {
+        let name = "measured/llama-bench-llama-cpp-tq2_0-2b4t-synth-20261127T1505Z.json"
+        let r = try read(name)
+        let rows = try raw(name) as! [[String: Any]]
+        let decode = rows.filter { ($0["n_gen"] as! Int) > 0 && ($0["n_prompt"] as! Int) == 0 }
+        #expect(decode.count == 2)
+        let slowest = decode.min { ($0["avg_ts"] as! Double) < ($1["avg_ts"] as! Double) }!
+        #expect(r["tokens_per_second"]?.doubleValue == slowest["avg_ts"] as? Double)
+        #expect(r["threads"]?.doubleValue == (slowest["n_threads"] as? NSNumber)?.doubleValue)
+        #expect(r["rows"]?.arrayValue?.count == rows.count)
+    }
+
     @Test func llamaBenchJsonArray() throws {
         let r = try read("llama-bench-bitnet-cpp.json")
         let rows = try raw("llama-bench-bitnet-cpp.json") as! [[String: Any]]

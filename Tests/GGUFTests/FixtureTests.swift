@@ -37,4 +37,14 @@ import TestSupport
         let w = try GGUFFile.open(Self.dir.appendingPathComponent("valid-v3-gguf-writer.gguf").path)
         #expect(w.tensors.map(\.type.format) == [.f32, .f16, .q8_0, .tq2_0, .tq1_0])
     }
+
+    /// Found by the CI fuzz run: a tensor whose TL2 size computation overflowed (a trap, not an error).
+    @Test func fuzzFoundTL2SizeOverflowIsAnError() throws {
+        let path = Self.dir.appendingPathComponent("bad-fuzz-tl2-size-overflow.gguf").path
+        #expect(throws: GGUFError.self) { _ = try GGUFFile.open(path) }
+        let tl2 = try #require(TensorTypeTraits.all.first { $0.format == .tl2 })
+        let huge = Int.max / 256 * 256  // one row: (huge - 256) / 3 * 5 overflows
+        #expect(tl2.byteSize(elements: huge, rowLength: huge) == nil, "an overflowing size is nil, not a trap")
+        #expect(tl2.byteSize(elements: 256 * 4, rowLength: 256) == 256 * 4 / 2 * 4 / 8 + 32, "hand-computed: 4 rows of 256")
+    }
 }

@@ -8,9 +8,14 @@ enum LlamaBenchReceipt {
     static func normalise(_ v: JSONValue, file: String) throws(ReceiptError) -> JSONValue {
         let rows = v.arrayValue ?? [v]
         guard !rows.isEmpty else { throw ReceiptError(file: file, message: "llama-bench output has no rows") }
-        let gen = rows.first { ($0["n_gen"]?.doubleValue ?? 0) > 0 && ($0["n_prompt"]?.doubleValue ?? 0) == 0 }
-            ?? rows.first { ($0["n_gen"]?.doubleValue ?? 0) > 0 }
-        let pp = rows.first { ($0["n_prompt"]?.doubleValue ?? 0) > 0 && ($0["n_gen"]?.doubleValue ?? 0) == 0 }
+        // With several thread counts (-t 1,2) there is one row per test and count: the receipt describes the
+        // slowest decode row (and the prefill row of the same thread count), so a gate never passes on the
+        // best row while another is broken; every row stays listed under `rows`.
+        let slowest: ([JSONValue]) -> JSONValue? = { $0.min { ($0["avg_ts"]?.doubleValue ?? 0) < ($1["avg_ts"]?.doubleValue ?? 0) } }
+        let gen = slowest(rows.filter { ($0["n_gen"]?.doubleValue ?? 0) > 0 && ($0["n_prompt"]?.doubleValue ?? 0) == 0 })
+            ?? slowest(rows.filter { ($0["n_gen"]?.doubleValue ?? 0) > 0 })
+        let prefillRows = rows.filter { ($0["n_prompt"]?.doubleValue ?? 0) > 0 && ($0["n_gen"]?.doubleValue ?? 0) == 0 }
+        let pp = prefillRows.first { $0["n_threads"] == gen?["n_threads"] } ?? slowest(prefillRows)
         guard let main = gen ?? pp else { throw ReceiptError(file: file, message: "llama-bench rows have neither n_gen nor n_prompt") }
         let modelType = main["model_type"]?.stringValue ?? ""
         let format = ReceiptReader.canonicalFormat(modelType)
@@ -36,6 +41,12 @@ enum LlamaBenchReceipt {
             r["samples_tokens_per_second"] = gen["samples_ts"] ?? .null
         }
         if let pp { r["prefill_tokens_per_second"] = pp["avg_ts"] ?? .null }
+        if rows.count > 1 {
+            r["rows"] = .array(rows.map { row in
+                ["threads": row["n_threads"] ?? .null, "n_prompt": row["n_prompt"] ?? .null, "n_gen": row["n_gen"] ?? .null,
+                 "tokens_per_second": row["avg_ts"] ?? .null, "tokens_per_second_stddev": row["stddev_ts"] ?? .null]
+            })
+        }
         var model: JSONValue = ["format": .string(format)]
         if let p = main["model_filename"]?.stringValue { model["path"] = .string(p) }
         r["model"] = model

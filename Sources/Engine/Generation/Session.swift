@@ -19,7 +19,8 @@ public final class Session: @unchecked Sendable {
         self.threads = max(1, threads ?? model.options.threads)
         dispatcher = Dispatcher(threads: self.threads)
         transformer = Transformer(config: model.config, weights: model.weights, dispatcher: dispatcher,
-                                  contextSize: model.contextSize)
+                                  contextSize: model.contextSize,
+                                  llamaCppFloat: model.options.parity == .llamaCpp || model.config.architecture == .llama)
     }
 
     /// Tokenizes `prompt` with the model's tokenizer and generates.

@@ -1,7 +1,8 @@
 /// The float routines llama.cpp's x86-64 AVX-512 build uses in attention and the FFN, re-expressed lane by lane
 /// so the engine rounds like it: the vector exp (the Arm optimized-routines polynomial ggml uses, max error
 /// ~1.5 ulp), softmax with 16-value chunk sums accumulated in double, SiLU as x / (1 + exp(−x)), and the 16-lane
-/// fused-multiply-add dot of llamafile's tinyBLAS followed by the _mm512_reduce_add_ps tree.
+/// fused-multiply-add dot of llamafile's tinyBLAS (batches of two or more tokens) and ggml_vec_dot_f16 (one-token
+/// batches), each followed by the _mm512_reduce_add_ps tree.
 enum GGMLMath {
     /// ggml_v_expf for one lane.
     @inline(__always) static func expf(_ x: Float) -> Float {
@@ -62,6 +63,27 @@ enum GGMLMath {
         let vec = n / 16 * 16
         for i in 0..<vec { g[i] = (g[i] / (1 + expf(-g[i]))) * u[i] }
         for i in vec..<n { g[i] = (g[i] / (1 + Foundation_expf(-g[i]))) * u[i] }
+    }
+
+    /// ggml_vec_dot_f16 on AVX-512 (what llama.cpp runs for a one-token batch, where tinyBLAS declines n < 2):
+    /// four 16-lane accumulators take the elements of each 64-wide step (accumulator j, lane l gets element
+    /// 64·s + 16·j + l, FMA in step order), then (acc0 + acc2) + (acc1 + acc3) and the _mm512_reduce_add_ps tree;
+    /// a tail shorter than 64 is added in double. With `padded` the tail is zero-padded into the vector loop
+    /// instead (llama.cpp's KV window is a multiple of 256, the unused entries carry probability 0).
+    static func vecDotF16(_ a: (Int) -> Float, _ b: (Int) -> Float, count n: Int, padded: Bool) -> Float {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 64) { acc -> Float in
+            acc.initialize(repeating: 0)
+            let np = padded ? (n + 63) / 64 * 64 : n / 64 * 64
+            var s = 0
+            while s < np {
+                for e in s..<min(s + 64, n) { acc[e - s] = acc[e - s].addingProduct(a(e), b(e)) }
+                s += 64
+            }
+            for l in 0..<16 { acc[l] = (acc[l] + acc[32 + l]) + (acc[16 + l] + acc[48 + l]) }
+            var sum = Double(reduce16(UnsafePointer(acc.baseAddress!)))
+            if np < n { for e in np..<n { sum += Double(a(e) * b(e)) } }
+            return Float(sum)
+        }
     }
 
     /// tinyBLAS dot of two rows already rounded as the kernel sees them: lane i accumulates a[i+16k]·b[i+16k] with

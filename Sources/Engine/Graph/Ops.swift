@@ -14,8 +14,9 @@ enum Ops {
     }
 
     /// ggml rope (ext_factor 0, freq_scale 1): theta_i = pos · base^(-2i/n_dims) by repeated float products.
+    /// `fused`: the rotation rounds like llama.cpp's x86 build (two fused multiply-adds, see below).
     static func rope(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, ropeDims: Int, position: Int,
-                     base: Float, neox: Bool) {
+                     base: Float, neox: Bool, fused: Bool = false) {
         let half = ropeDims / 2
         var cs = [Float](repeating: 0, count: half), sn = cs
         let thetaScale = powf(base, -2.0 / Float(ropeDims))
@@ -26,8 +27,15 @@ enum Ops {
             for i in 0..<half {
                 let a = neox ? i : 2 * i, b = neox ? i + half : 2 * i + 1
                 let x0 = p[a], x1 = p[b]
-                p[a] = x0 * cs[i] - x1 * sn[i]
-                p[b] = x0 * sn[i] + x1 * cs[i]
+                if fused {
+                    // GCC contracts ggml's x0·cos − x1·sin and x0·sin + x1·cos (-ffp-contract=fast) into
+                    // fma(x0, cos, −(x1·sin)) and fma(x0, sin, x1·cos).
+                    p[a] = (-(x1 * sn[i])).addingProduct(x0, cs[i])
+                    p[b] = (x1 * cs[i]).addingProduct(x0, sn[i])
+                } else {
+                    p[a] = x0 * cs[i] - x1 * sn[i]
+                    p[b] = x0 * sn[i] + x1 * cs[i]
+                }
             }
         }
     }

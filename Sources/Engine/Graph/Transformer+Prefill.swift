@@ -4,20 +4,23 @@ extension Transformer {
     /// of a layer run over the whole batch (`Dispatcher.runBatch`), and everything else (norms, RoPE, the causal
     /// attention over the cache, activations, residuals) runs per token with the same code; the attention of the
     /// batch's tokens runs in parallel once their keys and values are stored.
+    /// A prompt of two or more tokens selects llama.cpp's batched attention numerics for all of its tokens
+    /// (`inBatch`), in both forms.
     func prefill(_ tokens: [Int], batchSize: Int) throws {
+        let inBatch = tokens.count > 1
         guard batchSize > 1 else {
-            for (i, t) in tokens.enumerated() { try step(t, wantLogits: i == tokens.count - 1) }
+            for (i, t) in tokens.enumerated() { try step(t, wantLogits: i == tokens.count - 1, inBatch: inBatch) }
             return
         }
         var i = 0
         while i < tokens.count {
             let n = min(batchSize, tokens.count - i)
-            try stepBatch(tokens[i..<(i + n)], batchSize: batchSize, wantLogits: i + n == tokens.count)
+            try stepBatch(tokens[i..<(i + n)], batchSize: batchSize, wantLogits: i + n == tokens.count, inBatch: inBatch)
             i += n
         }
     }
 
-    private func stepBatch(_ tokens: ArraySlice<Int>, batchSize: Int, wantLogits: Bool) throws {
+    private func stepBatch(_ tokens: ArraySlice<Int>, batchSize: Int, wantLogits: Bool, inBatch: Bool) throws {
         let c = config, e = c.embeddingLength, f = c.feedForwardLength, kv = c.kvDim, T = tokens.count
         for token in tokens where token < 0 || token >= weights.tokenEmbedding.rows {
             throw EngineError(.badInput, "token id \(token) is outside the vocabulary (\(weights.tokenEmbedding.rows))")
@@ -37,9 +40,9 @@ extension Transformer {
                 Ops.scale(kp, count: kv, by: w.kScale)
                 Ops.scale(vp, count: kv, by: w.vScale)
                 Ops.rope(qp, heads: c.headCount, headDim: c.headDim, ropeDims: c.ropeDimensionCount, position: pos + t,
-                         base: c.ropeFreqBase, neox: c.architecture.ropeNeox)
+                         base: c.ropeFreqBase, neox: c.architecture.ropeNeox, fused: llamaCppFloat)
                 Ops.rope(kp, heads: c.headCountKV, headDim: c.headDim, ropeDims: c.ropeDimensionCount, position: pos + t,
-                         base: c.ropeFreqBase, neox: c.architecture.ropeNeox)
+                         base: c.ropeFreqBase, neox: c.architecture.ropeNeox, fused: llamaCppFloat)
                 cache.store(layer: l, position: pos + t, key: kp, value: vp)
             }
             // Token t attends to positions ≤ pos + t only, all stored above: the tokens are independent, so they
@@ -47,7 +50,8 @@ extension Transformer {
             let cache = self.cache
             dispatcher.parallelRows(T) { range in
                 for t in range {
-                    Attention.run(q: s.q + t * e, cache: cache, layer: l, positions: pos + t + 1, config: c, out: s.att + t * e)
+                    Attention.run(q: s.q + t * e, cache: cache, layer: l, positions: pos + t + 1, config: c,
+                                  batched: inBatch, llamaCpp: llamaCppFloat, out: s.att + t * e)
                 }
             }
             var attIn = s.att

@@ -5,13 +5,16 @@ final class Transformer: @unchecked Sendable {
     let dispatcher: Dispatcher
     let cache: KVCache
     var position = 0
+    /// llama.cpp's float numerics for RoPE and attention (`Ops.rope` fused, `Attention` per batch size).
+    let llamaCppFloat: Bool
 
     var x, h, q, k, v, att, o, gate, up, down: [Float]
     /// Batched-prefill buffers (allocated on first use, then reused).
     var batch: BatchScratch?
     private(set) var logits: [Float]
 
-    init(config: ModelConfig, weights: ModelWeights, dispatcher: Dispatcher, contextSize: Int) {
+    init(config: ModelConfig, weights: ModelWeights, dispatcher: Dispatcher, contextSize: Int, llamaCppFloat: Bool = false) {
+        self.llamaCppFloat = llamaCppFloat
         self.config = config
         self.weights = weights
         self.dispatcher = dispatcher
@@ -25,8 +28,10 @@ final class Transformer: @unchecked Sendable {
 
     func reset() { position = 0 }
 
-    /// Feeds `token` at the next position; computes logits when `wantLogits`.
-    func step(_ token: Int, wantLogits: Bool) throws {
+
+    /// Feeds `token` at the next position; computes logits when `wantLogits`. `inBatch`: the token belongs to a
+    /// batch of two or more (a prompt), which selects llama.cpp's batched attention numerics.
+    func step(_ token: Int, wantLogits: Bool, inBatch: Bool = false) throws {
         let c = config
         guard token >= 0, token < weights.tokenEmbedding.rows else {
             throw EngineError(.badInput, "token id \(token) is outside the vocabulary (\(weights.tokenEmbedding.rows))")
@@ -44,12 +49,12 @@ final class Transformer: @unchecked Sendable {
                 Ops.scale(kp, count: c.kvDim, by: w.kScale)
                 Ops.scale(vp, count: c.kvDim, by: w.vScale)
                 Ops.rope(qp, heads: c.headCount, headDim: c.headDim, ropeDims: c.ropeDimensionCount, position: pos,
-                         base: c.ropeFreqBase, neox: c.architecture.ropeNeox)
+                         base: c.ropeFreqBase, neox: c.architecture.ropeNeox, fused: llamaCppFloat)
                 Ops.rope(kp, heads: c.headCountKV, headDim: c.headDim, ropeDims: c.ropeDimensionCount, position: pos,
-                         base: c.ropeFreqBase, neox: c.architecture.ropeNeox)
+                         base: c.ropeFreqBase, neox: c.architecture.ropeNeox, fused: llamaCppFloat)
                 cache.store(layer: l, position: pos, key: kp, value: vp)
                 att.withUnsafeMutableBufferPointer {
-                    Attention.run(q: qp, cache: cache, layer: l, positions: pos + 1, config: c, out: $0.baseAddress!)
+                    Attention.run(q: qp, cache: cache, layer: l, positions: pos + 1, config: c, batched: inBatch, llamaCpp: llamaCppFloat, out: $0.baseAddress!)
                 }
             }
             if let sub = w.attnSubNorm {

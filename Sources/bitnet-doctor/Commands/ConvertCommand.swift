@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import GGUF
+import ModelInspector
+
+extension Conversion.Target: ExpressibleByArgument {}
+extension Conversion.Embedding: ExpressibleByArgument {}
+
+struct ConvertCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Converts the ternary tensors of a GGUF between I2_S, TQ2_0, TQ1_0, BitNet32-F16, TL1 and TL2, exactly.",
+        discussion: """
+        Ternary values and scales are preserved; a conversion that would change them (several block scales into \
+        a one-scale format, a scale not representable in f16) is refused. Other tensors and metadata are copied; \
+        general.file_type is updated. TL1/TL2 use bitnet.cpp's published tile configurations where the shape has \
+        one, --tl-config otherwise, and record the configuration in bitnet_doctor.tl.* metadata.
+        """)
+
+    @Argument(help: "Input GGUF.") var input: String
+    @Argument(help: "Output GGUF.") var output: String
+    @Option(name: .customLong("to"), help: "Target: i2_s, tq2_0, tq1_0, bitnet32-f16, tl1, tl2.") var target: Conversion.Target
+    @Option(help: "token_embd.weight: keep, f16 or q8_0.") var embedding: Conversion.Embedding = .keep
+    @Option(name: .customLong("tl-config"), help: "TL tile configuration BM,BK,bm for shapes without a preset.") var tlConfig: String?
+    @Option(name: .customLong("i2s-interleave"), help: "I2_S output interleave: 128 (x86) or 64 (ARM).") var i2sInterleave: Int = 128
+
+    func validate() throws {
+        guard i2sInterleave == 128 || i2sInterleave == 64 else { throw ValidationError("--i2s-interleave must be 128 or 64") }
+        if let tlConfig, TLConfig(parsing: tlConfig) == nil { throw ValidationError("--tl-config must be BM,BK,bm (three positive integers)") }
+        guard input != output else { throw ValidationError("input and output must differ") }
+    }
+
+    func run() async throws {
+        let options = Conversion.Options(target: target, embedding: embedding, tlConfig: tlConfig.flatMap(TLConfig.init(parsing:)),
+                                         i2sInterleave: i2sInterleave)
+        let tty = isatty(2) == 1
+        var lastPercent = -1
+        let summary: Conversion.Summary
+        do {
+            summary = try Conversion.convert(input: input, output: output, options: options) { done, total in
+                guard tty, total > 0 else { return }
+                let p = Int(Double(done) / Double(total) * 100)
+                if p != lastPercent {
+                    lastPercent = p
+                    let bar = String(repeating: "#", count: p / 4) + String(repeating: ".", count: 25 - p / 4)
+                    FileHandle.standardError.write(Data("\rconvert [\(bar)] \(p)%".utf8))
+                }
+            }
+        } catch {
+            if tty && lastPercent >= 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+            let message = (error as? GGUFError).map { $0.offset == nil ? $0.message : "\($0)" } ?? "\(error)"
+            FileHandle.standardError.write(Data("bitnet-doctor: convert: \(message)\n".utf8))
+            throw ExitCode(1)
+        }
+        if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+        FileHandle.standardError.write(Data("wrote \(output): \(summary.converted) ternary tensors as \(target.format.traits.name), \(summary.copied) copied, \(summary.reencoded) re-encoded\n".utf8))
+    }
+}
