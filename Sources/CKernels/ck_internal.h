@@ -44,7 +44,8 @@
     X(K_RMSNORM_SCALAR, "rmsnorm.scalar") X(K_RMSNORM_AVX2, "rmsnorm.avx2") \
     X(K_SOFTMAX_SCALAR, "softmax.scalar") X(K_SOFTMAX_AVX2, "softmax.avx2") \
     X(K_ROPE_SCALAR, "rope.scalar") X(K_ROPE_AVX2, "rope.avx2") \
-    X(K_ACT_SCALAR, "ffn_act.scalar") X(K_ACT_AVX2, "ffn_act.avx2")
+    X(K_ACT_SCALAR, "ffn_act.scalar") X(K_ACT_AVX2, "ffn_act.avx2") \
+    X(K_Q8_0_HEAD_SCALAR, "q8_0_head_gemv.scalar") X(K_Q8_0_HEAD_AVX2, "q8_0_head_gemv.avx2")
 
 enum {
 #define CK_ENUM(e, s) e,

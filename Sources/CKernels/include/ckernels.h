@@ -240,6 +240,13 @@ double ck_measure_read_bandwidth(size_t bytes, int threads);
 /// best of `reps` rounds in GB/s of weight bytes; < 0 on bad arguments or allocation failure.
 double ck_bench_i2s_gemv(size_t rows, size_t n, int copies, int reps);
 
+/* ------------------------------------------------------ int8 output head */
+/// Q8_0 × Q8_0 rows for `--head int8` (not a parity path): exact integer block sums, scale d_w·d_y per block,
+/// four float chains (blocks ib % 4). AVX2 splits block sums over 8 lanes: equal to the scalar reference within
+/// float rounding, |avx2 − ref| <= 2^-20 · Σ_b |d_w·d_y·S_b|.
+void ck_q8_0_head_gemv(const ck_block_q8_0 *w, size_t n, size_t row0, size_t row1, const ck_block_q8_0 *y,
+                       float *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -21,6 +21,8 @@ public struct MatVec: @unchecked Sendable {
     let uniformScale: Float?
     /// Set when the Swift reference computes this matrix (its id is counted by the dispatcher).
     public let swiftKernelID: String?
+    /// The int8 output head (`--head int8`): Q8_0 rows through `ck_q8_0_head_gemv` (not a parity path).
+    var int8HeadKernel = false
 
     init(name: String, format: WeightFormat, rows: Int, cols: Int, data: UnsafeRawPointer, interleave: Int, parity: Parity) {
         self.name = name
@@ -69,6 +71,8 @@ public struct MatVec: @unchecked Sendable {
             for r in r0..<r1 { out[r] = X86TernaryQ8K.dot(format, data + r * rowBytes, x, scratch: scratch) }
         case (.q6_K, .q8_K):
             ck_q6_K_q8_K_gemv(data.assumingMemoryBound(to: ck_block_q6_K.self), n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_K.self), out)
+        case (.q8_0, .q8_0) where int8HeadKernel:
+            ck_q8_0_head_gemv(data.assumingMemoryBound(to: ck_block_q8_0.self), n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_0.self), out)
         case (.q8_0, .q8_0):
             ck_q8_0_q8_0_gemv(data.assumingMemoryBound(to: ck_block_q8_0.self), n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_0.self), out)
         case (.q4_0, .q8_0):

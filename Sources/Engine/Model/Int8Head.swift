@@ -22,8 +22,10 @@ final class Int8Head: @unchecked Sendable {
             exact.row(r, into: row)
             ck_quantize_q8_0(row, blocks + r * blocksPerRow, n, Int32(CK_Q8_REF))
         }
-        matrix = MatVec(name: exact.name + "#q8_0", format: .q8_0, rows: exact.rows, cols: n,
-                        data: UnsafeRawPointer(buffer), interleave: 128, parity: parity)
+        var m = MatVec(name: exact.name + "#q8_0", format: .q8_0, rows: exact.rows, cols: n,
+                       data: UnsafeRawPointer(buffer), interleave: 128, parity: parity)
+        m.int8HeadKernel = true
+        matrix = m
     }
 
     deinit { buffer.deallocate() }
