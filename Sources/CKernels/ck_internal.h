@@ -57,7 +57,12 @@ enum {
 extern _Atomic uint64_t ck_counters[K_COUNT];
 extern _Atomic unsigned ck_active_paths;
 
-static inline void ck_count(int k) { atomic_fetch_add_explicit(&ck_counters[k], 1, memory_order_relaxed); }
+extern _Thread_local uint64_t ck_thread_counters[K_COUNT];
+
+static inline void ck_count(int k) {
+    atomic_fetch_add_explicit(&ck_counters[k], 1, memory_order_relaxed);
+    ck_thread_counters[k]++;
+}
 static inline int ck_use(unsigned path) {
     return (atomic_load_explicit(&ck_active_paths, memory_order_relaxed) & path) != 0;
 }

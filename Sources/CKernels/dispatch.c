@@ -82,6 +82,8 @@ __attribute__((constructor)) static void ck_init(void) { ck_cpu_paths(); }
 int ck_kernel_count(void) { return K_COUNT; }
 const char *ck_kernel_name(int i) { return (i >= 0 && i < K_COUNT) ? ck_names[i] : NULL; }
 uint64_t ck_kernel_calls(int i) { return (i >= 0 && i < K_COUNT) ? atomic_load(&ck_counters[i]) : 0; }
+_Thread_local uint64_t ck_thread_counters[K_COUNT];
+uint64_t ck_kernel_calls_this_thread(int i) { return (i >= 0 && i < K_COUNT) ? ck_thread_counters[i] : 0; }
 int ck_kernel_index(const char *name) {
     if (!name) return -1;
     for (int i = 0; i < K_COUNT; i++) if (strcmp(ck_names[i], name) == 0) return i;

@@ -53,10 +53,12 @@ import CKernels
                            (Paths.vnni, "i2s_i8_gemv.avxvnni")] where Paths.available.contains(path) {
             Paths.with(path) {
                 let k = ck_kernel_index(id)
-                let before = ck_kernel_calls(k)
+                let before = ck_kernel_calls(k), mine = ck_kernel_calls_this_thread(k)
                 ck_i2s_gemv(w, n, 0, rows, q, &out)
                 ck_i2s_gemv(w, n, 2, 5, q, &out)
-                #expect(ck_kernel_calls(k) - before == 2, "\(id)")
+                // Other tests may run kernels meanwhile: exact on this thread, at least as many process-wide.
+                #expect(ck_kernel_calls_this_thread(k) - mine == 2, "\(id)")
+                #expect(ck_kernel_calls(k) - before >= 2, "\(id)")
             }
         }
     }

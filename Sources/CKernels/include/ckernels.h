@@ -52,6 +52,9 @@ const char *ck_kernel_name(int i);
 /// quantizers, rmsnorm, softmax, RoPE and FFN activations are counted; single dots (ck_dot_*), row conversions
 /// and elementwise helpers are building blocks and are not.
 uint64_t ck_kernel_calls(int i);
+/// The same count for calls made on the calling thread only (never reset): lets a caller measure its own
+/// calls while other threads run kernels too.
+uint64_t ck_kernel_calls_this_thread(int i);
 /// Index of a kernel name, or -1.
 int ck_kernel_index(const char *name);
 void ck_kernel_reset_counts(void);
