@@ -33,26 +33,17 @@ struct ConvertCommand: AsyncParsableCommand {
     func run() async throws {
         let options = Conversion.Options(target: target, embedding: embedding, tlConfig: tlConfig.flatMap(TLConfig.init(parsing:)),
                                          i2sInterleave: i2sInterleave)
-        let tty = isatty(2) == 1
-        var lastPercent = -1
+        let bar = ProgressBar(label: "convert")
         let summary: Conversion.Summary
         do {
-            summary = try Conversion.convert(input: input, output: output, options: options) { done, total in
-                guard tty, total > 0 else { return }
-                let p = Int(Double(done) / Double(total) * 100)
-                if p != lastPercent {
-                    lastPercent = p
-                    let bar = String(repeating: "#", count: p / 4) + String(repeating: ".", count: 25 - p / 4)
-                    FileHandle.standardError.write(Data("\rconvert [\(bar)] \(p)%".utf8))
-                }
-            }
+            summary = try Conversion.convert(input: input, output: output, options: options) { done, total in bar.update(done, of: total) }
         } catch {
-            if tty && lastPercent >= 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+            bar.finish()
             let message = (error as? GGUFError).map { $0.offset == nil ? $0.message : "\($0)" } ?? "\(error)"
             FileHandle.standardError.write(Data("bitnet-doctor: convert: \(message)\n".utf8))
             throw ExitCode(1)
         }
-        if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+        bar.finish()
         FileHandle.standardError.write(Data("wrote \(output): \(summary.converted) ternary tensors as \(target.format.traits.name), \(summary.copied) copied, \(summary.reencoded) re-encoded\n".utf8))
     }
 }

@@ -28,25 +28,16 @@ struct SynthCommand: AsyncParsableCommand {
     func run() async throws {
         let options = SyntheticModel.Options(shape: shape, format: format, architecture: arch, vocabPath: vocab,
                                              seed: seed, i2sInterleave: i2sInterleave)
-        let tty = isatty(2) == 1
-        var lastPercent = -1
+        let bar = ProgressBar(label: "synth")
         do {
-            try SyntheticModel.write(to: output, options: options) { done, total in
-                guard tty, total > 0 else { return }
-                let p = Int(Double(done) / Double(total) * 100)
-                if p != lastPercent {
-                    lastPercent = p
-                    let bar = String(repeating: "#", count: p / 4) + String(repeating: ".", count: 25 - p / 4)
-                    FileHandle.standardError.write(Data("\rsynth [\(bar)] \(p)%".utf8))
-                }
-            }
+            try SyntheticModel.write(to: output, options: options) { done, total in bar.update(done, of: total) }
         } catch {
-            if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+            bar.finish()
             let message = (error as? GGUFError).map { $0.offset == nil ? $0.message : "\($0)" } ?? "\(error)"
             FileHandle.standardError.write(Data("bitnet-doctor: synth: \(message)\n".utf8))
             throw ExitCode(1)
         }
-        if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+        bar.finish()
         let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
         FileHandle.standardError.write(Data("wrote \(output) (\(size) bytes, \(shape.rawValue), \(format.rawValue), seed \(seed))\n".utf8))
     }
