@@ -579,8 +579,13 @@ enum BuiltinRules {
       "symptom": "Background processes use CPU time that inference needs.",
       "when": {"any": [
         {"op": "gt", "path": "run.busy_fraction_other", "value": 0.2},
-        {"op": "gt", "path": "facts.load.busy_fraction", "value": 0.5},
-        {"op": "gt", "path": "facts.load.loadavg1", "value": {"mul": [{"path": "facts.cores.usable"}, 0.75]}}
+        {"all": [
+          {"not": {"op": "exists", "path": "run.busy_fraction_other"}},
+          {"any": [
+            {"op": "gt", "path": "facts.load.busy_fraction", "value": 0.5},
+            {"op": "gt", "path": "facts.load.loadavg1", "value": {"mul": [{"path": "facts.cores.usable"}, 0.75]}}
+          ]}
+        ]}
       ]},
       "message": "The CPU was busy with other work (load average {{facts.load.loadavg1}} on {{facts.cores.usable}} cores, busy {{facts.load.busy_fraction}}, other processes during the run {{run.busy_fraction_other}}). Top: {{facts.load.top_processes}}.",
       "fixes": [
