@@ -215,6 +215,11 @@ void ck_pool_parallel_for(ck_pool *pool, size_t n_tasks, ck_task_fn fn, void *ct
 /// Spin iterations before an idle worker sleeps on a condition variable (default 4096; the spin yields the CPU
 /// every 64 iterations). The caller waits for the workers with 256 pauses, then sched_yield.
 void ck_pool_set_spin(ck_pool *pool, unsigned spin);
+/// Spin budget in microseconds of wall-clock time instead (0 = back to the iteration count): an idle worker spins,
+/// yielding the CPU every 64 pauses, until the budget is spent, then sleeps. Suits a machine whose cores are
+/// free (decode hands the workers a new matrix every few microseconds to a few hundred); on a loaded machine
+/// the yields keep other threads running.
+void ck_pool_set_spin_us(ck_pool *pool, unsigned us);
 
 /* ------------------------------------------------------- row-parallel forms */
 /// The matrix kernels split over a pool by contiguous row chunks (about 4 tasks per thread, >= 16 rows each).

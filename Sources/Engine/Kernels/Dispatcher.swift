@@ -25,7 +25,10 @@ public final class Dispatcher: @unchecked Sendable {
         // thread, and a longer spin only took CPU from it on a busy 2-core machine (2-thread decode: spin 512
         // ≈ 9.2 tok/s, 4096 ≈ 8.2-8.5, 200000 = 5.6). BITNET_DOCTOR_POOL_SPIN overrides it (A/B measurements).
         if let pool {
-            ck_pool_set_spin(pool, ProcessInfo.processInfo.environment["BITNET_DOCTOR_POOL_SPIN"].flatMap(UInt32.init) ?? 512)
+            let env = ProcessInfo.processInfo.environment
+            ck_pool_set_spin(pool, env["BITNET_DOCTOR_POOL_SPIN"].flatMap(UInt32.init) ?? 512)
+            // BITNET_DOCTOR_POOL_SPIN_US: a wall-clock spin budget instead (A/B measurements, docs/performance.md).
+            if let us = env["BITNET_DOCTOR_POOL_SPIN_US"].flatMap(UInt32.init) { ck_pool_set_spin_us(pool, us) }
         }
     }
 
