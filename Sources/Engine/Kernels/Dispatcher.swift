@@ -52,14 +52,40 @@ public final class Dispatcher: @unchecked Sendable {
         }
     }
 
-    /// Encodes `x` once per format needed by `mats`, then computes every matrix into its output.
-    func run(_ mats: [(MatVec, UnsafeMutablePointer<Float>)], input x: UnsafePointer<Float>) {
-        var encoded: [ActivationFormat: QuantizedRow] = [:]
-        for (m, _) in mats where encoded[m.activation] == nil {
-            encoded[m.activation] = ActivationQuantizer.quantize(x, count: m.cols, as: m.activation)
+    /// Calls `body(i)` once for every i in 0..<n, concurrently on the pool's threads (or in turn on the caller
+    /// without a pool); `i` is the task, not the thread, so a task may own per-task scratch.
+    func forEachTask(_ n: Int, _ body: (Int) -> Void) {
+        guard n > 0 else { return }
+        if useGCD && threads > 1 && n > 1 {
+            return withoutActuallyEscaping(body) { esc in
+                nonisolated(unsafe) let b = esc
+                DispatchQueue.concurrentPerform(iterations: n) { b($0) }
+            }
         }
+        guard let pool, n > 1 else { for i in 0..<n { body(i) }; return }
+        withoutActuallyEscaping(body) { esc in
+            var b = esc
+            withUnsafeMutablePointer(to: &b) { bp in
+                ck_pool_parallel_for(pool, n, { ctx, task, _ in
+                    ctx!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(task))
+                }, bp)
+            }
+        }
+    }
+
+    /// Encodes `x` once per format needed by `mats` (at most three formats, in a small array rather than a
+    /// dictionary), then computes every matrix into its output.
+    func run(_ mats: [(MatVec, UnsafeMutablePointer<Float>)], input x: UnsafePointer<Float>) {
+        var encoded: [(ActivationFormat, QuantizedRow)] = []
+        encoded.reserveCapacity(mats.count)
         for (m, out) in mats {
-            let q = encoded[m.activation]!
+            let q: QuantizedRow
+            if let hit = encoded.first(where: { $0.0 == m.activation }) {
+                q = hit.1
+            } else {
+                q = ActivationQuantizer.quantize(x, count: m.cols, as: m.activation)
+                encoded.append((m.activation, q))
+            }
             nonisolated(unsafe) let o = out
             parallelRows(m.rows) { m.apply(q, o, rows: $0) }
             if let id = m.swiftKernelID { counters.add(id) }
