@@ -15,6 +15,7 @@ static inline float g_pow2(int e) { /* 2^e for -126 <= e <= 127 */
 #if CK_X86
 CK_AVX2 static float g_expf_fma(float x);
 CK_AVX2 static void g_swiglu_fma(float *g, const float *u, size_t n);
+CK_AVX2 static void g_expf_row_avx2(const float *x, float *y, size_t n);
 #endif
 
 static inline float g_qnan(void) { uint32_t u = 0x7fc00000u; float f; memcpy(&f, &u, 4); return f; }
@@ -84,6 +85,22 @@ CK_AVX2 static inline __m256 g_expf8(__m256 x) {
     __m256 special = _mm256_blendv_ps(_mm256_setzero_ps(), _mm256_set1_ps(INFINITY), pos);
     special = _mm256_blendv_ps(special, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fc00000)), nan);
     return _mm256_blendv_ps(special, r, ok);
+}
+#endif
+
+void ck_g_expf_row(const float *x, float *y, size_t n) {
+    size_t i = 0;
+#if CK_X86
+    if (ck_avx2()) { g_expf_row_avx2(x, y, n); return; }
+#endif
+    for (; i < n; i++) y[i] = g_expf1(x[i]);
+}
+
+#if CK_X86
+CK_AVX2 static void g_expf_row_avx2(const float *x, float *y, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, g_expf8(_mm256_loadu_ps(x + i)));
+    for (; i < n; i++) y[i] = g_expf1(x[i]);
 }
 #endif
 

@@ -6,7 +6,12 @@ import CKernels
 @Suite struct GraphOpsTests {
     static let sizes = [1, 7, 16, 17, 63, 64, 65, 130, 1000]
 
-    func bits(_ a: [Float]) -> [UInt32] { a.map(\.bitPattern) }
+    /// nil when `got` and `want` have the same bits, else the first difference.
+    func mismatch(_ got: [Float], _ want: [Float]) -> String? {
+        guard got.count == want.count else { return "count \(got.count) != \(want.count)" }
+        guard let i = got.indices.first(where: { got[$0].bitPattern != want[$0].bitPattern }) else { return nil }
+        return "index \(i): \(got[i]) (\(String(got[i].bitPattern, radix: 16))) != \(want[i]) (\(String(want[i].bitPattern, radix: 16)))"
+    }
 
     @Test func expfMatchesReference() {
         var rng = Rng(11)
@@ -14,7 +19,16 @@ import CKernels
         xs += rng.floats(500, -160, -80) + rng.floats(200, 87, 90) + rng.floats(300, -1, 1)
         xs += [0, -0.0, .infinity, -.infinity, .nan, 88.7, 88.8, -87.3, -103.9, -104.1, -149, -150, 1e-30, -1e-30]
         let want = xs.map { RefMath.expf($0).bitPattern }
-        for got in Paths.each({ xs.map { ck_g_expf($0).bitPattern } }) { #expect(got == want) }
+        for got in Paths.each({ xs.map { ck_g_expf($0).bitPattern } }) {
+            #expect(got == want, "first difference at x = \(xs[got.indices.first { got[$0] != want[$0] } ?? 0])")
+        }
+        for got in Paths.each({ () -> [UInt32] in
+            var y = [Float](repeating: 0, count: xs.count)
+            ck_g_expf_row(xs, &y, xs.count)
+            return y.map(\.bitPattern)
+        }) {
+            #expect(got == want, "row: first difference at x = \(xs[got.indices.first { got[$0] != want[$0] } ?? 0])")
+        }
     }
 
     @Test(arguments: sizes)
@@ -27,10 +41,10 @@ import CKernels
             var y = [Float](repeating: 0, count: n)
             ck_g_rmsnorm(x, w, &y, n, 1e-5)
             return y
-        }) { #expect(bits(got) == bits(want)) }
+        }) { #expect(mismatch(got, want) == nil) }
         var inPlace = x
         inPlace.withUnsafeMutableBufferPointer { ck_g_rmsnorm($0.baseAddress!, w, $0.baseAddress!, n, 1e-5) }
-        #expect(bits(inPlace) == bits(want))
+        #expect(mismatch(inPlace, want) == nil)
     }
 
     @Test(arguments: [(64, 64, 10000 as Float), (128, 128, 500000), (64, 32, 10000), (80, 64, 1e6)])
@@ -51,7 +65,7 @@ import CKernels
                         ck_g_rope_table(Float(position), ropeDims, base, &cs, &sn)
                         ck_g_rope(&y, heads, headDim, ropeDims, cs, sn, neox ? 1 : 0, fused ? 1 : 0)
                         return y
-                    }) { #expect(bits(got) == bits(want), "pos \(position) neox \(neox) fused \(fused)") }
+                    }) { #expect(mismatch(got, want) == nil, "pos \(position) neox \(neox) fused \(fused)") }
                 }
             }
         }
@@ -66,7 +80,7 @@ import CKernels
         want.withUnsafeMutableBufferPointer { RefMath.softmax($0.baseAddress!, count: n) }
         #expect(want.allSatisfy { $0.isFinite })
         for got in Paths.each({ () -> [Float] in var y = x; ck_g_softmax(&y, n); return y }) {
-            #expect(bits(got) == bits(want))
+            #expect(mismatch(got, want) == nil)
         }
     }
 
@@ -86,9 +100,9 @@ import CKernels
             ck_g_swiglu(&s, u, n); ck_g_relu2_mul(&r, u, n); ck_g_gelu_mul(&e, u, n)
             return [s, r, e]
         }) {
-            #expect(bits(got[0]) == bits(wantS))
-            #expect(bits(got[1]) == bits(wantR))
-            #expect(bits(got[2]) == bits(wantG))
+            #expect(mismatch(got[0], wantS) == nil)
+            #expect(mismatch(got[1], wantR) == nil)
+            #expect(mismatch(got[2], wantG) == nil)
         }
     }
 
@@ -100,7 +114,7 @@ import CKernels
                     RefMath.vecDotF16({ a[$0] }, { b[$0] }, count: n, padded: false),
                     RefMath.vecDotF16({ a[$0] }, { b[$0] }, count: n, padded: true)]
         for got in Paths.each({ [ck_g_dot16(a, b, n), ck_g_vec_dot_f16(a, b, n, 0), ck_g_vec_dot_f16(a, b, n, 1)] }) {
-            #expect(bits(got) == bits(want))
+            #expect(mismatch(got, want) == nil)
         }
     }
 
@@ -134,7 +148,7 @@ import CKernels
                     var out = [Float](repeating: .nan, count: heads * headDim)
                     ck_g_attention(q, keys, values, n, kvDim, heads, kvHeads, headDim, tiny ? 0 : 1, &out, &scratch)
                     return out
-                }) { #expect(bits(got) == bits(want), "n \(n) tiny \(tiny)") }
+                }) { #expect(mismatch(got, want) == nil, "n \(n) tiny \(tiny)") }
             }
         }
     }

@@ -257,6 +257,8 @@ void ck_q8_0_head_gemv(const ck_block_q8_0 *w, size_t n, size_t row0, size_t row
 /// give identical bits. They are building blocks of the token loop: not counted, never allocate.
 /// ggml_v_expf for one lane (Arm optimized-routines polynomial, vscalefps underflow; +inf / 0 / NaN out of range).
 float ck_g_expf(float x);
+/// y[i] = ck_g_expf(x[i]) (8 lanes at a time on AVX2, the vector form softmax and SwiGLU use).
+void ck_g_expf_row(const float *x, float *y, size_t n);
 /// y = (x · s) · w, s = 1 / sqrtf((float)(Σ (double)(x_i·x_i) / n) + eps), the sum in double in index order.
 /// y may equal x.
 void ck_g_rmsnorm(const float *x, const float *w, float *y, size_t n, float eps);
