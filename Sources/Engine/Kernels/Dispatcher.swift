@@ -73,22 +73,21 @@ public final class Dispatcher: @unchecked Sendable {
         }
     }
 
-    /// Encodes `x` once per format needed by `mats` (at most three formats, in a small array rather than a
+    /// Encodes `x` once per format needed by `mats` (a few formats at most, kept in a stack buffer rather than a
     /// dictionary), then computes every matrix into its output.
     func run(_ mats: [(MatVec, UnsafeMutablePointer<Float>)], input x: UnsafePointer<Float>) {
-        var encoded: [(ActivationFormat, QuantizedRow)] = []
-        encoded.reserveCapacity(mats.count)
-        for (m, out) in mats {
-            let q: QuantizedRow
-            if let hit = encoded.first(where: { $0.0 == m.activation }) {
-                q = hit.1
-            } else {
-                q = ActivationQuantizer.quantize(x, count: m.cols, as: m.activation)
-                encoded.append((m.activation, q))
+        withUnsafeTemporaryAllocation(of: (ActivationFormat, QuantizedRow).self, capacity: mats.count) { encoded in
+            var count = 0
+            for (m, out) in mats {
+                var hit: QuantizedRow?
+                for i in 0..<count where encoded[i].0 == m.activation { hit = encoded[i].1; break }
+                let q = hit ?? ActivationQuantizer.quantize(x, count: m.cols, as: m.activation)
+                if hit == nil { (encoded.baseAddress! + count).initialize(to: (m.activation, q)); count += 1 }
+                nonisolated(unsafe) let o = out
+                parallelRows(m.rows) { m.apply(q, o, rows: $0) }
+                if let id = m.swiftKernelID { counters.add(id) }
             }
-            nonisolated(unsafe) let o = out
-            parallelRows(m.rows) { m.apply(q, o, rows: $0) }
-            if let id = m.swiftKernelID { counters.add(id) }
+            encoded.baseAddress!.deinitialize(count: count)
         }
     }
 }
