@@ -50,13 +50,11 @@ extension Transformer {
                 cache.store(layer: l, position: pos + t, key: kp, value: vp)
             }
             // Token t attends to positions ≤ pos + t only, all stored above: the tokens are independent, so they
-            // run in parallel (contiguous token ranges, one scratch per range, the same code as decode: same bits).
-            let cache = self.cache, parts = min(scratches.count, T), llama = llamaCppFloat
-            dispatcher.forEachTask(parts) { part in
-                for t in T * part / parts ..< T * (part + 1) / parts {
-                    Attention.run(q: s.q + t * e, cache: cache, layer: l, positions: pos + t + 1, config: c,
-                                  batched: inBatch, llamaCpp: llama, scratch: scratches[part], out: s.att + t * e)
-                }
+            // run in parallel (one task per token, one scratch per thread, the same code as decode: same bits).
+            let cache = self.cache, llama = llamaCppFloat
+            dispatcher.forEachTask(T) { t, thread in
+                Attention.run(q: s.q + t * e, cache: cache, layer: l, positions: pos + t + 1, config: c,
+                              batched: inBatch, llamaCpp: llama, scratch: scratches[thread], out: s.att + t * e)
             }
             if let sub = w.attnSubNorm {
                 for t in 0..<T { Ops.rmsNorm(s.att + t * e, sub, eps: c.rmsEpsilon, s.att + t * e, count: e) }

@@ -52,22 +52,26 @@ public final class Dispatcher: @unchecked Sendable {
         }
     }
 
-    /// Calls `body(i)` once for every i in 0..<n, concurrently on the pool's threads (or in turn on the caller
-    /// without a pool); `i` is the task, not the thread, so a task may own per-task scratch.
-    func forEachTask(_ n: Int, _ body: (Int) -> Void) {
+    /// Calls `body(task, thread)` once for every task in 0..<n on the pool's threads, tasks claimed in increasing
+    /// order (the ones still waiting go to whichever thread is free first); `thread` < `threads` identifies the
+    /// running thread, and one thread runs one task at a time, so per-thread scratch indexed by it is exclusive.
+    func forEachTask(_ n: Int, _ body: (_ task: Int, _ thread: Int) -> Void) {
         guard n > 0 else { return }
         if useGCD && threads > 1 && n > 1 {
+            let parts = min(threads, n)
             return withoutActuallyEscaping(body) { esc in
                 nonisolated(unsafe) let b = esc
-                DispatchQueue.concurrentPerform(iterations: n) { b($0) }
+                DispatchQueue.concurrentPerform(iterations: parts) { p in
+                    for task in n * p / parts ..< n * (p + 1) / parts { b(task, p) }
+                }
             }
         }
-        guard let pool, n > 1 else { for i in 0..<n { body(i) }; return }
+        guard let pool, n > 1 else { for task in 0..<n { body(task, 0) }; return }
         withoutActuallyEscaping(body) { esc in
             var b = esc
             withUnsafeMutablePointer(to: &b) { bp in
-                ck_pool_parallel_for(pool, n, { ctx, task, _ in
-                    ctx!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(task))
+                ck_pool_parallel_for(pool, n, { ctx, task, thread in
+                    ctx!.assumingMemoryBound(to: ((Int, Int) -> Void).self).pointee(Int(task), Int(thread))
                 }, bp)
             }
         }
