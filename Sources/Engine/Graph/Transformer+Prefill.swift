@@ -82,7 +82,7 @@ extension Transformer {
             }
         }
         position += T
-        self.s.x.update(from: s.x + (T - 1) * e, count: e)
+        self.s.x.update(from: s.x + (T - 1) * e, count: e)   // the one-token state continues from the last token
         if wantLogits { computeLogits() }
     }
 
