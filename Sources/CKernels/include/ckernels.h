@@ -255,6 +255,53 @@ double ck_bench_i2s_gemv(size_t rows, size_t n, int copies, int reps);
 void ck_q8_0_head_gemv(const ck_block_q8_0 *w, size_t n, size_t row0, size_t row1, const ck_block_q8_0 *y,
                        float *out);
 
+/* ------------------------------------------------ graph ops (exact engine numerics) */
+/// The per-token float work of the engine's graph (graph.c, attention.c). Unlike the helpers above, these compute
+/// exactly the floats of the engine's reference (llama.cpp's x86 CPU numerics, docs/kernels.md "Graph ops"):
+/// same operation order, roundings and fused multiply-adds. The AVX2+FMA+F16C path and the portable path (fmaf)
+/// give identical bits. They are building blocks of the token loop: not counted, never allocate.
+/// ggml_v_expf for one lane (Arm optimized-routines polynomial, vscalefps underflow; +inf / 0 / NaN out of range).
+float ck_g_expf(float x);
+/// y[i] = ck_g_expf(x[i]) (8 lanes at a time on AVX2, the vector form softmax and SwiGLU use).
+void ck_g_expf_row(const float *x, float *y, size_t n);
+/// y = (x · s) · w, s = 1 / sqrtf((float)(Σ (double)(x_i·x_i) / n) + eps), the sum in double in index order.
+/// y may equal x.
+void ck_g_rmsnorm(const float *x, const float *w, float *y, size_t n, float eps);
+/// x *= s.
+void ck_g_scale(float *x, size_t n, float s);
+/// RoPE table for one position: theta_scale = powf(base, −2/n_dims), θ_0 = pos, θ_{i+1} = θ_i · theta_scale,
+/// cs[i] = cosf(θ_i), sn[i] = sinf(θ_i) for i < n_dims/2.
+void ck_g_rope_table(float pos, size_t n_dims, float freq_base, float *cs, float *sn);
+/// Rotates dims (i, i + n_dims/2) (neox) or (2i, 2i+1) of each of `heads` heads (head_dim apart) of x in place:
+/// x0·c − x1·s, x0·s + x1·c; `fused`: fma(x0, c, −(x1·s)), fma(x0, s, x1·c) (llama.cpp's x86 build).
+void ck_g_rope(float *x, size_t heads, size_t head_dim, size_t n_dims, const float *cs, const float *sn,
+               int neox, int fused);
+/// In place, as ggml_soft_max over a padded window: max, chunks of 16 lanes of ck_g_expf(x − max), each chunk
+/// summed by the _mm512_reduce_add_ps tree and accumulated in double, then x *= (float)(1 / Σ).
+void ck_g_softmax(float *x, size_t n);
+/// g = (g / (1 + exp(−g))) · u (ggml_vec_swiglu_f32: ck_g_expf on the first n/16·16, libm expf on the tail).
+void ck_g_swiglu(float *g, const float *u, size_t n);
+/// g = (r · r) · u, r = 0 >= g ? 0 : g.
+void ck_g_relu2_mul(float *g, const float *u, size_t n);
+/// g = 0.5·g·(1 + tanhf(0.7978845608·g·(1 + 0.044715·g·g)))·u, left to right.
+void ck_g_gelu_mul(float *g, const float *u, size_t n);
+/// llamafile tinyBLAS dot: lane i < 16 accumulates a[i+16k]·b[i+16k] by fma in k order (a short tail is
+/// skipped, not padded), then the 16-lane reduce tree.
+float ck_g_dot16(const float *a, const float *b, size_t n);
+/// ggml_vec_dot_f16 on AVX-512: 64 lanes by fma over 64-wide steps, (l + l+32) + (l+16 + l+48), reduce tree,
+/// then a tail shorter than 64 added in double; `padded`: the tail joins the lanes instead.
+float ck_g_vec_dot_f16(const float *a, const float *b, size_t n, int padded);
+/// Floats of scratch ck_g_attention needs for up to max_positions positions.
+size_t ck_g_attention_scratch_floats(size_t max_positions, size_t n_head, size_t n_head_kv, size_t head_dim);
+/// Causal GQA attention of one token over positions 0..<n_pos of one layer's f16 cache (position t's row at
+/// keys/values + t·kv_stride, kv head j at + j·head_dim): q rounded to f16, scores = dot(k, q) · 1/sqrtf(hd),
+/// ck_g_softmax, probabilities rounded to f16, out = Σ_t v_t · p_t. Dots: ck_g_dot16 (vecdot = 0) or
+/// ck_g_vec_dot_f16 (vecdot = 1: K·q unpadded, V·p padded). out: n_head × head_dim.
+void ck_g_attention(const float *q, const uint16_t *keys, const uint16_t *values, size_t n_pos, size_t kv_stride,
+                    size_t n_head, size_t n_head_kv, size_t head_dim, int vecdot, float *out, float *scratch);
+/// The KV cache store: k and v rounded to f16 (round to nearest even).
+void ck_g_kv_store(const float *k, const float *v, uint16_t *kdst, uint16_t *vdst, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -55,17 +55,46 @@ public final class Dispatcher: @unchecked Sendable {
         }
     }
 
-    /// Encodes `x` once per format needed by `mats`, then computes every matrix into its output.
-    func run(_ mats: [(MatVec, UnsafeMutablePointer<Float>)], input x: UnsafePointer<Float>) {
-        var encoded: [ActivationFormat: QuantizedRow] = [:]
-        for (m, _) in mats where encoded[m.activation] == nil {
-            encoded[m.activation] = ActivationQuantizer.quantize(x, count: m.cols, as: m.activation)
+    /// Calls `body(task, thread)` once for every task in 0..<n on the pool's threads, tasks claimed in increasing
+    /// order (the ones still waiting go to whichever thread is free first); `thread` < `threads` identifies the
+    /// running thread, and one thread runs one task at a time, so per-thread scratch indexed by it is exclusive.
+    func forEachTask(_ n: Int, _ body: (_ task: Int, _ thread: Int) -> Void) {
+        guard n > 0 else { return }
+        if useGCD && threads > 1 && n > 1 {
+            let parts = min(threads, n)
+            return withoutActuallyEscaping(body) { esc in
+                nonisolated(unsafe) let b = esc
+                DispatchQueue.concurrentPerform(iterations: parts) { p in
+                    for task in n * p / parts ..< n * (p + 1) / parts { b(task, p) }
+                }
+            }
         }
-        for (m, out) in mats {
-            let q = encoded[m.activation]!
-            nonisolated(unsafe) let o = out
-            parallelRows(m.rows) { m.apply(q, o, rows: $0) }
-            if let id = m.swiftKernelID { counters.add(id) }
+        guard let pool, n > 1 else { for task in 0..<n { body(task, 0) }; return }
+        withoutActuallyEscaping(body) { esc in
+            var b = esc
+            withUnsafeMutablePointer(to: &b) { bp in
+                ck_pool_parallel_for(pool, n, { ctx, task, thread in
+                    ctx!.assumingMemoryBound(to: ((Int, Int) -> Void).self).pointee(Int(task), Int(thread))
+                }, bp)
+            }
+        }
+    }
+
+    /// Encodes `x` once per format needed by `mats` (a few formats at most, kept in a stack buffer rather than a
+    /// dictionary), then computes every matrix into its output.
+    func run(_ mats: [(MatVec, UnsafeMutablePointer<Float>)], input x: UnsafePointer<Float>) {
+        withUnsafeTemporaryAllocation(of: (ActivationFormat, QuantizedRow).self, capacity: mats.count) { encoded in
+            var count = 0
+            for (m, out) in mats {
+                var hit: QuantizedRow?
+                for i in 0..<count where encoded[i].0 == m.activation { hit = encoded[i].1; break }
+                let q = hit ?? ActivationQuantizer.quantize(x, count: m.cols, as: m.activation)
+                if hit == nil { (encoded.baseAddress! + count).initialize(to: (m.activation, q)); count += 1 }
+                nonisolated(unsafe) let o = out
+                parallelRows(m.rows) { m.apply(q, o, rows: $0) }
+                if let id = m.swiftKernelID { counters.add(id) }
+            }
+            encoded.baseAddress!.deinitialize(count: count)
         }
     }
 }
