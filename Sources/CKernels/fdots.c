@@ -36,6 +36,8 @@ CK_AVX2 static inline float tail_bf16(const uint16_t *a, const float *b, size_t 
         __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;                                         \
         size_t i = 0;                                                                                       \
         for (; i + 32 <= n; i += 32) {                                                                      \
+            _mm_prefetch((const char *)(w + i) + CK_STREAM_PREFETCH, _MM_HINT_T0);                          \
+            if (sizeof(T) == 4) _mm_prefetch((const char *)(w + i) + CK_STREAM_PREFETCH + 64, _MM_HINT_T0); \
             a0 = _mm256_fmadd_ps(LD(w + i), _mm256_loadu_ps(x + i), a0);                                    \
             a1 = _mm256_fmadd_ps(LD(w + i + 8), _mm256_loadu_ps(x + i + 8), a1);                            \
             a2 = _mm256_fmadd_ps(LD(w + i + 16), _mm256_loadu_ps(x + i + 16), a2);                          \
@@ -47,23 +49,6 @@ CK_AVX2 static inline float tail_bf16(const uint16_t *a, const float *b, size_t 
 ROW_KERNEL(row_f32, float, ld_f32, tail_f32)
 ROW_KERNEL(row_f16, uint16_t, ld_f16, tail_f16)
 ROW_KERNEL(row_bf16, uint16_t, ld_bf16, tail_bf16)
-
-/* row_f16 with 512-bit loads: zmm accumulator a holds the lanes of row_f16's a0 (low half) and a1 (high half),
- * b those of a2 and a3, so every lane sees the same fused multiply-adds in the same order: identical bits. */
-CK_AVX512 static float row_f16_avx512(const uint16_t *w, const float *x, size_t n) {
-    __m512 a = _mm512_setzero_ps(), b = a;
-    size_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        a = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(w + i))), _mm512_loadu_ps(x + i), a);
-        b = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(w + i + 16))),
-                            _mm512_loadu_ps(x + i + 16), b);
-    }
-    __m256 a0 = _mm512_castps512_ps256(a), a2 = _mm512_castps512_ps256(b);
-    const __m256 a1 = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1));
-    const __m256 a3 = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(b), 1));
-    for (; i + 8 <= n; i += 8) a0 = _mm256_fmadd_ps(ld_f16(w + i), _mm256_loadu_ps(x + i), a0);
-    return ck_hsum_f32_8(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3))) + tail_f16(w, x, i, n);
-}
 
 /* One row against T (<= 4) activation rows. */
 CK_AVX2 static void toks_f16(const uint16_t *w, const float *x, size_t ldx, int T, size_t n, float *out, size_t ldo) {
@@ -119,13 +104,6 @@ void ck_f32_gemv(const float *w, size_t n, size_t row0, size_t row1, const float
     for (size_t r = row0; r < row1; r++) out[r] = dot_f32_ref(w + r * n, x, n);
 }
 void ck_f16_gemv(const uint16_t *w, size_t n, size_t row0, size_t row1, const float *x, float *out) {
-#if CK_X86
-    if (ck_avx512()) {
-        ck_count(K_F16_GEMV_AVX512);
-        for (size_t r = row0; r < row1; r++) out[r] = row_f16_avx512(w + r * n, x, n);
-        return;
-    }
-#endif
     FGEMV_AVX2(row_f16, K_F16_GEMV_AVX2)
 #if defined(__aarch64__)
     if (ck_neon()) {

@@ -41,6 +41,7 @@ CK_AVX2 static int32_t i2s_row_avx2(const uint8_t *w, const int8_t *q, size_t nb
         const size_t be = b0 + I2S_FLUSH < nb ? b0 + I2S_FLUSH : nb;
         __m256i s = _mm256_setzero_si256(), t = s; /* two chains; each adds <= 1536 per block and lane */
         for (size_t b = b0; b < be; b++) {
+            if (!(b & 1)) _mm_prefetch((const char *)(w + b * 32) + CK_STREAM_PREFETCH, _MM_HINT_T0);
             __m256i x = _mm256_loadu_si256((const __m256i *)(w + b * 32));
             I2S_DECODE(x, c0, c1, c2, c3);
             const int8_t *qb = q + b * CK_QK_I2S;
@@ -55,6 +56,8 @@ CK_AVX2 static int32_t i2s_row_avx2(const uint8_t *w, const int8_t *q, size_t nb
     }
     return ck_hsum_i32_8(acc);
 }
+
+/* Software prefetch CK_STREAM_PREFETCH bytes ahead of the weight stream (one per 64-byte line; ck_internal.h). */
 
 /* VNNI without shifts: group k of a block (bits 7-2k..6-2k of each byte) is masked in place, so its products are
  * code · 4^(3−k) · q; the group's accumulator is shifted back (exactly: every product is a multiple of 4^(3−k))
@@ -76,6 +79,7 @@ CK_AVXVNNI static int32_t i2s_row_vnni(const uint8_t *w, const int8_t *q, size_t
     __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
     size_t b = 0;
     for (; b + 2 <= nb; b += 2) {
+        _mm_prefetch((const char *)(w + b * 32) + CK_STREAM_PREFETCH, _MM_HINT_T0);
         const __m256i x = _mm256_loadu_si256((const __m256i *)(w + b * 32));
         const __m256i y = _mm256_loadu_si256((const __m256i *)(w + b * 32 + 32));
         const int8_t *qb = q + b * CK_QK_I2S;
@@ -217,7 +221,6 @@ CK_AVXVNNI static void i2s_gemm_vnni(const uint8_t *w, size_t n, size_t row0, si
 /* Internal forms write out[r - row0]. */
 static void i2s_gemv_rel(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, int32_t *out) {
 #if CK_X86
-    if (ck_avx512() && ck_i2s_avx512_fits(n)) { ck_count(K_I2S_GEMV_AVX512); ck_i2s_gemv_avx512(w, n, row0, row1, q, out); return; }
     if (ck_vnni()) { ck_count(K_I2S_GEMV_VNNI); i2s_gemv_vnni(w, n, row0, row1, q, out); return; }
     if (ck_avx2()) { ck_count(K_I2S_GEMV_AVX2); i2s_gemv_avx2(w, n, row0, row1, q, out); return; }
 #endif
@@ -241,13 +244,6 @@ void ck_i2s_gemv(const uint8_t *w, size_t n, size_t row0, size_t row1, const int
 
 void ck_i2s_gemv_f32(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, int32_t qsum,
                      float s, float beta, float *out) {
-#if CK_X86
-    if (row1 > row0 && ck_avx512() && ck_i2s_avx512_fits(n)) {
-        ck_count(K_I2S_GEMV_AVX512);
-        ck_i2s_gemv_f32_avx512(w, n, row0, row1, q, qsum, s, beta, out);
-        return;
-    }
-#endif
     int32_t buf[256];
     for (size_t r = row0; r < row1; r += 256) {
         const size_t e = r + 256 < row1 ? r + 256 : row1;

@@ -1,4 +1,6 @@
-/* I2_S × int8 with 512-bit vpdpbusd (AVX-512 F/BW/VL + VNNI).
+/* I2_S × int8 GEMM (batched prefill) with 512-bit vpdpbusd (AVX-512 F/BW/VL + VNNI): about twice the 256-bit
+ * tile's multiply-adds per second from cache. There is no 512-bit gemv: streaming weights from DRAM, the 512-bit
+ * row kernel measured 16 tok/s against 24 for the 256-bit one on the 2B-4T decode (aligned or not).
  *
  * A 64-byte load of a weight row covers two 128-weight blocks, 2p and 2p+1. Group k of both (the weights in bits
  * 7-2k..6-2k of each byte) needs the activations q[2p·128 + 32k ..] and q[(2p+1)·128 + 32k ..] side by side, so
@@ -93,24 +95,6 @@ CK_AVX512 static void i2s_tile24_avx512(const uint8_t *w, size_t rb, const int8_
 }
 
 int ck_i2s_avx512_fits(size_t n) { return n <= I2S512_MAX_N; }
-
-/* out[r − row0] for one activation row. */
-CK_AVX512 void ck_i2s_gemv_avx512(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q,
-                                  int32_t *out) {
-    int8_t qp[I2S512_MAX_N];
-    const size_t rb = n / 4, nb = n / CK_QK_I2S;
-    i2s_pair_layout(q, nb, qp);
-    for (size_t r = row0; r < row1; r++) out[r - row0] = i2s_row_avx512(w + r * rb, qp, nb);
-}
-
-/* out[r] = ck_i2s_finish(sum_r, qsum, s, beta) for r in [row0, row1). */
-CK_AVX512 void ck_i2s_gemv_f32_avx512(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q,
-                                      int32_t qsum, float s, float beta, float *out) {
-    int8_t qp[I2S512_MAX_N];
-    const size_t rb = n / 4, nb = n / CK_QK_I2S;
-    i2s_pair_layout(q, nb, qp);
-    for (size_t r = row0; r < row1; r++) out[r] = ck_i2s_finish(i2s_row_avx512(w + r * rb, qp, nb), qsum, s, beta);
-}
 
 /* out[t·ldo + r − row0]: token groups of four outside, row pairs inside (a chunk of rows stays in L2). */
 CK_AVX512 void ck_i2s_gemm_avx512(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q,

@@ -27,7 +27,7 @@ enum {
     CK_PATH_SCALAR  = 1u << 0,
     CK_PATH_AVX2    = 1u << 1, ///< AVX2 + FMA + F16C (all three required)
     CK_PATH_AVXVNNI = 1u << 2, ///< AVX-VNNI (256-bit vpdpbusd), used on top of AVX2
-    CK_PATH_AVX512VNNI = 1u << 3, ///< AVX-512 F/BW/VL + VNNI: I2_S gemv/gemm and F16 rows, on top of AVX2
+    CK_PATH_AVX512VNNI = 1u << 3, ///< AVX-512 F/BW/VL + VNNI: the I2_S gemm, on top of AVX2
     CK_PATH_NEON    = 1u << 4, ///< aarch64 baseline; I2_S and F16 kernels have NEON paths
     CK_PATH_DOTPROD = 1u << 5, ///< aarch64 asimddp (sdot), used by the I2_S kernels
 };

@@ -20,6 +20,7 @@ public final class Dispatcher: @unchecked Sendable {
     public init(threads: Int) {
         self.threads = max(1, threads)
         useGCD = ProcessInfo.processInfo.environment["BITNET_DOCTOR_THREADING"] == "gcd"
+        if let name = ProcessInfo.processInfo.environment["BITNET_DOCTOR_KERNELS"] { Self.limitKernelPaths(to: name) }
         pool = self.threads > 1 && !useGCD ? ck_pool_create(Int32(self.threads)) : nil
         // Short spin before an idle worker sleeps: between two matrices the caller runs attention and norms on one
         // thread, and a longer spin only took CPU from it on a busy 2-core machine (2-thread decode: spin 512
@@ -33,6 +34,19 @@ public final class Dispatcher: @unchecked Sendable {
     }
 
     deinit { if let pool { ck_pool_destroy(pool) } }
+
+    /// Caps the CKernels paths at `name` (environment `BITNET_DOCTOR_KERNELS`: scalar, avx2, avxvnni, avx512vnni,
+    /// neon, dotprod), process-wide, for A/B measurements and for ruling a SIMD path out; the receipt's kernel ids
+    /// show what ran. Unknown names change nothing.
+    static func limitKernelPaths(to name: String) {
+        let s = UInt32(CK_PATH_SCALAR), a2 = s | UInt32(CK_PATH_AVX2), n = s | UInt32(CK_PATH_NEON)
+        let masks: [String: UInt32] = [
+            "scalar": s, "avx2": a2, "avxvnni": a2 | UInt32(CK_PATH_AVXVNNI),
+            "avx512vnni": a2 | UInt32(CK_PATH_AVXVNNI) | UInt32(CK_PATH_AVX512VNNI),
+            "neon": n, "dotprod": n | UInt32(CK_PATH_DOTPROD),
+        ]
+        if let m = masks[name.lowercased()] { ck_set_path(m) }
+    }
 
     /// Calls `body` on disjoint contiguous row ranges covering 0..<rows, on the pool's threads.
     func parallelRows(_ rows: Int, _ body: (Range<Int>) -> Void) {
