@@ -36,8 +36,7 @@ extension Conversion {
                     // Decoding and encoding check every exactness rule; the bytes are produced again when written.
                     _ = try encodeTernary(t)
                     actions[t.name] = .ternary
-                } else if t.name == "token_embd.weight", options.embedding != .keep {
-                    let format: TensorFormat = options.embedding == .f16 ? .f16 : .q8_0
+                } else if t.name == "token_embd.weight", let format = options.embedding.format {
                     guard TensorCodec.dequantizable.contains(t.type.format) else {
                         throw Failure("cannot re-encode token_embd.weight: no decoder for \(t.type.name)")
                     }
@@ -116,7 +115,11 @@ extension Conversion {
 
         func encodeEmbedding(_ t: GGUFTensorInfo, as format: TensorFormat) throws -> [UInt8] {
             let x = try TensorCodec.dequantize(file.tensorBytes(t), format: t.type.format, count: t.elementCount)
-            return format == .f16 ? TensorCodec.encodeF16(x) : TensorCodec.quantizeQ8_0(x)
+            switch format {
+            case .f16: return TensorCodec.encodeF16(x)
+            case .q6_k: return TensorCodec.quantizeQ6_K(x)
+            default: return TensorCodec.quantizeQ8_0(x)
+            }
         }
     }
 }

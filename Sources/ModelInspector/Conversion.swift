@@ -35,7 +35,15 @@ public enum Conversion {
 
     /// What to do with `token_embd.weight`.
     public enum Embedding: String, CaseIterable, Sendable {
-        case keep, f16, q8_0
+        case keep, f16, q8_0, q6_k
+        var format: TensorFormat? {
+            switch self {
+            case .keep: nil
+            case .f16: .f16
+            case .q8_0: .q8_0
+            case .q6_k: .q6_k
+            }
+        }
     }
 
     public struct Options: Sendable {
@@ -81,15 +89,7 @@ public enum Conversion {
         }
         if let ft = options.target.fileType { writer.set("general.file_type", .uint32(ft)) }
         if options.target == .i2_s { writer.set(ModelInspector.i2sInterleaveKey, .uint32(UInt32(options.i2sInterleave))) }
-        if options.target == .tl1 || options.target == .tl2 {
-            let shapes = plan.outputTL.sorted { ($0.key.rows, $0.key.cols) < ($1.key.rows, $1.key.cols) }
-            func arr(_ f: (TLShape, TLConfig) -> Int) -> GGUFWriteValue { .array(.uint32, shapes.map { .uint32(UInt32(f($0.key, $0.value))) }) }
-            writer.set(tlKeys.rows, arr { s, _ in s.rows })
-            writer.set(tlKeys.cols, arr { s, _ in s.cols })
-            writer.set(tlKeys.bm, arr { _, c in c.bigM })
-            writer.set(tlKeys.bk, arr { _, c in c.bigK })
-            writer.set(tlKeys.bmm, arr { _, c in c.smallM })
-        }
+        if options.target == .tl1 || options.target == .tl2 { recordTL(&writer, plan.outputTL) }
         var summary = Summary(converted: 0, copied: 0, reencoded: 0)
         for t in file.tensors {
             let action = plan.actions[t.name]!
@@ -126,4 +126,15 @@ public enum Conversion {
     }
 
     struct TLShape: Hashable { var rows: Int, cols: Int }
+
+    /// Writes `tlKeys` for `configs`, one entry per shape, sorted by shape.
+    static func recordTL(_ writer: inout GGUFWriter, _ configs: [TLShape: TLConfig]) {
+        let shapes = configs.sorted { ($0.key.rows, $0.key.cols) < ($1.key.rows, $1.key.cols) }
+        func arr(_ f: (TLShape, TLConfig) -> Int) -> GGUFWriteValue { .array(.uint32, shapes.map { .uint32(UInt32(f($0.key, $0.value))) }) }
+        writer.set(tlKeys.rows, arr { s, _ in s.rows })
+        writer.set(tlKeys.cols, arr { s, _ in s.cols })
+        writer.set(tlKeys.bm, arr { _, c in c.bigM })
+        writer.set(tlKeys.bk, arr { _, c in c.bigK })
+        writer.set(tlKeys.bmm, arr { _, c in c.smallM })
+    }
 }

@@ -20,7 +20,7 @@ struct ConvertCommand: AsyncParsableCommand {
     @Argument(help: "Input GGUF.") var input: String
     @Argument(help: "Output GGUF.") var output: String
     @Option(name: .customLong("to"), help: "Target: i2_s, tq2_0, tq1_0, bitnet32-f16, tl1, tl2.") var target: Conversion.Target
-    @Option(help: "token_embd.weight: keep, f16 or q8_0.") var embedding: Conversion.Embedding = .keep
+    @Option(help: "token_embd.weight: keep, f16, q8_0 or q6_k.") var embedding: Conversion.Embedding = .keep
     @Option(name: .customLong("tl-config"), help: "TL tile configuration BM,BK,bm for shapes without a preset.") var tlConfig: String?
     @Option(name: .customLong("i2s-interleave"), help: "I2_S output interleave: 128 (x86) or 64 (ARM).") var i2sInterleave: Int = 128
 
