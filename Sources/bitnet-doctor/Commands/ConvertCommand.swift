@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import GGUF
 import ModelInspector
@@ -14,7 +15,9 @@ struct ConvertCommand: AsyncParsableCommand {
         Ternary values and scales are preserved; a conversion that would change them (several block scales into \
         a one-scale format, a scale not representable in f16) is refused. Other tensors and metadata are copied; \
         general.file_type is updated. TL1/TL2 use bitnet.cpp's published tile configurations where the shape has \
-        one, --tl-config otherwise, and record the configuration in bitnet_doctor.tl.* metadata.
+        one, --tl-config otherwise, and record the configuration in bitnet_doctor.tl.* metadata. Afterwards, when \
+        the bundled engine runs both files, a few greedy tokens of a fixed prompt are generated from the input and \
+        the output and must be equal (exit status 1 if not); --no-verify skips that, --verify requires it.
         """)
 
     @Argument(help: "Input GGUF.") var input: String
@@ -23,6 +26,7 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(help: "token_embd.weight: keep, f16, q8_0 or q6_k.") var embedding: Conversion.Embedding = .keep
     @Option(name: .customLong("tl-config"), help: "TL tile configuration BM,BK,bm for shapes without a preset.") var tlConfig: String?
     @Option(name: .customLong("i2s-interleave"), help: "I2_S output interleave: 128 (x86) or 64 (ARM).") var i2sInterleave: Int = 128
+    @Flag(inversion: .prefixedNo, help: "Check that input and output give the same greedy tokens (default: when the engine runs both).") var verify: Bool?
 
     func validate() throws {
         guard i2sInterleave == 128 || i2sInterleave == 64 else { throw ValidationError("--i2s-interleave must be 128 or 64") }
@@ -45,5 +49,37 @@ struct ConvertCommand: AsyncParsableCommand {
         }
         bar.finish()
         FileHandle.standardError.write(Data("wrote \(output): \(summary.converted) ternary tensors as \(target.format.traits.name), \(summary.copied) copied, \(summary.reencoded) re-encoded\n".utf8))
+        try check()
+    }
+
+    private func say(_ s: String) { FileHandle.standardError.write(Data("\(s)\n".utf8)) }
+
+    /// The token check (see ConvertVerification).
+    private func check() throws {
+        if verify == false { return }
+        let a = ConvertVerification.runnable(input), b = ConvertVerification.runnable(output)
+        guard a.ok && b.ok else {
+            let why = !a.ok ? "the engine does not run the input (\(a.reason))" : "the engine does not run the output (\(b.reason))"
+            if verify == true {
+                say("bitnet-doctor: convert: cannot verify: \(why)")
+                throw ExitCode(1)
+            }
+            say("verify skipped: \(why)")
+            return
+        }
+        let outcome: ConvertVerification.Outcome
+        do {
+            outcome = try ConvertVerification.compare(input: input, output: output)
+        } catch {
+            say("bitnet-doctor: convert: verify: \(error)")
+            throw ExitCode(1)
+        }
+        let n = ConvertVerification.tokenCount, p = ConvertVerification.prompt
+        if outcome.equal {
+            say("verify: equal: the output gives the same \(n) greedy tokens as the input (prompt \"\(p)\"): \(outcome.input)")
+        } else {
+            say("bitnet-doctor: convert: verify: different: greedy tokens of \"\(p)\": input \(outcome.input), output \(outcome.output) (the output file is kept)")
+            throw ExitCode(1)
+        }
     }
 }
