@@ -46,6 +46,10 @@ public enum Conversion {
         }
     }
 
+    /// Where TL1/TL2 output keeps each tensor's scale: a 32-byte tail of the tensor (our default, self-contained
+    /// like I2_S) or bitnet.cpp's form, a separate F32 tensor `<name>_scale` after it (what its converter writes).
+    public enum TLScale: String, CaseIterable, Sendable { case tail, tensor }
+
     public struct Options: Sendable {
         public var target: Target
         public var embedding: Embedding
@@ -54,8 +58,11 @@ public enum Conversion {
         public var tlConfig: TLConfig?
         /// I2_S interleave of the output (128 x86, 64 ARM).
         public var i2sInterleave: Int
-        public init(target: Target, embedding: Embedding = .keep, tlConfig: TLConfig? = nil, i2sInterleave: Int = 128) {
+        public var tlScale: TLScale
+        public init(target: Target, embedding: Embedding = .keep, tlConfig: TLConfig? = nil, i2sInterleave: Int = 128,
+                    tlScale: TLScale = .tail) {
             self.target = target; self.embedding = embedding; self.tlConfig = tlConfig; self.i2sInterleave = i2sInterleave
+            self.tlScale = tlScale
         }
     }
 
@@ -66,6 +73,8 @@ public enum Conversion {
         public var copied: Int
         /// Tensors re-encoded because of `--embedding`.
         public var reencoded: Int
+        /// bitnet.cpp's separate TL scale tensors of the input, folded into the converted tensors.
+        public var dropped: Int = 0
     }
 
     /// Metadata keys recording the TL tile configuration of the shapes in a file we wrote: parallel u32
@@ -99,8 +108,19 @@ public enum Conversion {
                 try writer.addTensor(t.name, dims: t.dims, type: t.type.format, .stream { out in try out.write(file.tensorBytes(t)) })
             case .ternary:
                 summary.converted += 1
-                try writer.addTensor(t.name, dims: t.dims, type: options.target.format,
-                                     .stream { out in try out.write(plan.encodeTernary(t)) })
+                let format = options.target.format
+                if (format == .tl1 || format == .tl2) && options.tlScale == .tensor {
+                    guard let data = format.traits.tlDataSize(elements: t.elementCount, rowLength: t.dims[0]),
+                          let scale = plan.scales[t.name] else { throw Failure("tensor '\(t.name)' has no \(format.traits.name) size") }
+                    try writer.addTensor(t.name, dims: t.dims, type: format, .stream { out in
+                        try out.write(Array(plan.encodeTernary(t)[0 ..< data]))
+                    }, separateScale: true)
+                    try writer.addTensor(t.name + TensorTypeTraits.tlScaleSuffix, dims: [1], type: .f32, .bytes(TensorCodec.encodeF32([scale])))
+                } else {
+                    try writer.addTensor(t.name, dims: t.dims, type: format, .stream { out in try out.write(plan.encodeTernary(t)) })
+                }
+            case .drop:
+                summary.dropped += 1
             case .embedding(let format):
                 summary.reencoded += 1
                 try writer.addTensor(t.name, dims: t.dims, type: format, .stream { out in try out.write(plan.encodeEmbedding(t, as: format)) })

@@ -6,6 +6,7 @@ import ModelInspector
 
 extension Conversion.Target: ExpressibleByArgument {}
 extension Conversion.Embedding: ExpressibleByArgument {}
+extension Conversion.TLScale: ExpressibleByArgument {}
 
 struct ConvertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,6 +27,7 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(help: "token_embd.weight: keep, f16, q8_0 or q6_k.") var embedding: Conversion.Embedding = .keep
     @Option(name: .customLong("tl-config"), help: "TL tile configuration BM,BK,bm for shapes without a preset.") var tlConfig: String?
     @Option(name: .customLong("i2s-interleave"), help: "I2_S output interleave: 128 (x86) or 64 (ARM).") var i2sInterleave: Int = 128
+    @Option(name: .customLong("tl-scale"), help: "TL1/TL2 output scale: tail (in each tensor) or tensor (separate <name>_scale F32 tensors, as bitnet.cpp's converter writes).") var tlScale: Conversion.TLScale = .tail
     @Flag(inversion: .prefixedNo, help: "Check that input and output give the same greedy tokens (default: when the engine runs both).") var verify: Bool?
 
     func validate() throws {
@@ -36,7 +38,7 @@ struct ConvertCommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = Conversion.Options(target: target, embedding: embedding, tlConfig: tlConfig.flatMap(TLConfig.init(parsing:)),
-                                         i2sInterleave: i2sInterleave)
+                                         i2sInterleave: i2sInterleave, tlScale: tlScale)
         let bar = ProgressBar(label: "convert")
         let summary: Conversion.Summary
         do {
@@ -48,7 +50,7 @@ struct ConvertCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         bar.finish()
-        FileHandle.standardError.write(Data("wrote \(output): \(summary.converted) ternary tensors as \(target.format.traits.name), \(summary.copied) copied, \(summary.reencoded) re-encoded\n".utf8))
+        FileHandle.standardError.write(Data("wrote \(output): \(summary.converted) ternary tensors as \(target.format.traits.name), \(summary.copied) copied, \(summary.reencoded) re-encoded\(summary.dropped > 0 ? ", \(summary.dropped) scale tensors folded in" : "")\n".utf8))
         try check()
     }
 
