@@ -20,10 +20,10 @@ extension Conversion {
         init(file: GGUFFile, options: Options) throws {
             self.file = file
             self.options = options
-            inputInterleave = ModelInspector.i2sInterleave(file) ?? 128
+            inputInterleave = options.inputI2SInterleave ?? ModelInspector.i2sInterleave(file) ?? 128
             inputTL = Self.recordedTL(file)
-            guard options.i2sInterleave == 128 || options.i2sInterleave == 64 else {
-                throw Failure("I2_S interleave must be 128 or 64, not \(options.i2sInterleave)")
+            for v in [options.i2sInterleave, inputInterleave] where v != 128 && v != 64 {
+                throw Failure("I2_S interleave must be 128 or 64, not \(v)")
             }
             let target = options.target.format
             let separateScales = Set(file.tensors.compactMap(\.scaleTensor))

@@ -59,10 +59,12 @@ public enum Conversion {
         /// I2_S interleave of the output (128 x86, 64 ARM).
         public var i2sInterleave: Int
         public var tlScale: TLScale
+        /// I2_S interleave of the input; nil = the recorded key, else 128.
+        public var inputI2SInterleave: Int?
         public init(target: Target, embedding: Embedding = .keep, tlConfig: TLConfig? = nil, i2sInterleave: Int = 128,
-                    tlScale: TLScale = .tail) {
+                    tlScale: TLScale = .tail, inputI2SInterleave: Int? = nil) {
             self.target = target; self.embedding = embedding; self.tlConfig = tlConfig; self.i2sInterleave = i2sInterleave
-            self.tlScale = tlScale
+            self.tlScale = tlScale; self.inputI2SInterleave = inputI2SInterleave
         }
     }
 

@@ -110,4 +110,30 @@ import ModelInspector
         let bad = try CLI.run(["run", "--model", bare.path, "--prompt", "x", "--i2s-interleave", "96"])
         #expect(bad.status != 0 && bad.stderr.contains("128, 64 or auto"))
     }
+
+    /// convert reads an unlabeled ARM file correctly when told (or probed): the result equals synth's x86 file of
+    /// the same seed, tensor for tensor; read as 128 instead, the weights come out scrambled.
+    @Test func convertReadsTheInputInterleave() throws {
+        let (dir, _, bare) = try Self.unlabeled(interleave: 64)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let x86 = dir.appendingPathComponent("x86.gguf"), told = dir.appendingPathComponent("told.gguf")
+        let wrong = dir.appendingPathComponent("wrong.gguf"), auto = dir.appendingPathComponent("auto.gguf")
+        try SyntheticModel.write(to: x86.path, options: .init(shape: .tiny, format: .i2_s, seed: 3, i2sInterleave: 128))
+        let c = try CLI.run(["convert", bare.path, told.path, "--to", "i2_s", "--input-i2s-interleave", "64"])
+        #expect(c.status == 0 && c.stderr.contains("verify: equal"), "\(c.stderr)")
+        #expect(try CLI.run(["convert", bare.path, wrong.path, "--to", "i2_s"]).status == 0)
+        let a = try GGUFFile.open(x86.path), w = try GGUFFile.open(wrong.path)
+        let b = try #require(try? GGUFFile.open(told.path))
+        var scrambled = 0
+        for t in a.tensors where t.type.isTernary {
+            let same = b.tensor(named: t.name).map { Array(a.tensorBytes(t)) == Array(b.tensorBytes($0)) } ?? false
+            #expect(same, "\(t.name)")
+            if Array(a.tensorBytes(t)) != Array(w.tensorBytes(w.tensor(named: t.name)!)) { scrambled += 1 }
+        }
+        #expect(scrambled == 14)
+        let p = try CLI.run(["convert", bare.path, auto.path, "--to", "tq2_0", "--input-i2s-interleave", "auto"])
+        #expect(p.status == 0 && p.stderr.contains("input i2_s interleave") && p.stderr.contains("verify: equal"), "\(p.stderr)")
+        let bad = try CLI.run(["convert", bare.path, auto.path, "--to", "tq2_0", "--input-i2s-interleave", "32"])
+        #expect(bad.status != 0 && bad.stderr.contains("128, 64 or auto"))
+    }
 }

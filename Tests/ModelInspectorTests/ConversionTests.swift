@@ -188,3 +188,25 @@ import GGUF
         #expect(ModelInspector.inspect(try GGUFFile.open(tail)).tlScale == "tail")
     }
 }
+
+@Suite struct ConversionInputInterleaveTests {
+    /// An explicit input interleave overrides the recorded key: reading a 128 file as 64 scrambles every weight
+    /// (the output differs from the 128 reading), and an impossible one is refused before anything is written.
+    @Test func explicitInputInterleave() throws {
+        let (dir, original) = try ConversionTests.tinyI2S()
+        let as64 = dir.appendingPathComponent("as64.gguf").path, as128 = dir.appendingPathComponent("as128.gguf").path
+        try Conversion.convert(input: original, output: as64, options: .init(target: .i2_s, inputI2SInterleave: 64))
+        try Conversion.convert(input: original, output: as128, options: .init(target: .i2_s, inputI2SInterleave: 128))
+        let a = try GGUFFile.open(original), x = try GGUFFile.open(as64), y = try GGUFFile.open(as128)
+        for t in a.tensors where t.type.isTernary {
+            let orig = Array(a.tensorBytes(t))
+            #expect(orig == Array(y.tensorBytes(y.tensor(named: t.name)!)))
+            #expect(orig != Array(x.tensorBytes(x.tensor(named: t.name)!)))
+        }
+        let bad = dir.appendingPathComponent("bad.gguf").path
+        #expect(throws: Conversion.Failure.self) {
+            try Conversion.convert(input: original, output: bad, options: .init(target: .tq2_0, inputI2SInterleave: 96))
+        }
+        #expect(!FileManager.default.fileExists(atPath: bad))
+    }
+}

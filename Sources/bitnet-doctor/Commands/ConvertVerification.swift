@@ -26,10 +26,12 @@ enum ConvertVerification {
         }
     }
 
-    /// Greedy tokens of `prompt` (end-of-generation does not stop it).
-    static func greedyTokens(_ path: String, count: Int = tokenCount) throws -> [Int] {
+    /// Greedy tokens of `prompt` (end-of-generation does not stop it). `interleave`: I2_S interleave to read
+    /// the file with (nil: the file's key, else 128).
+    static func greedyTokens(_ path: String, count: Int = tokenCount, interleave: Int? = nil) throws -> [Int] {
         var options = ModelOptions()
         options.threads = ProcessInfo.processInfo.activeProcessorCount
+        options.i2sInterleave = interleave
         let model = try Model.load(url: URL(fileURLWithPath: path), options: options)
         var sampling = SamplingOptions()
         sampling.greedy = true
@@ -38,7 +40,8 @@ enum ConvertVerification {
         return try Session(model: model).generate(prompt: prompt, options: g).generatedTokens
     }
 
-    static func compare(input: String, output: String, count: Int = tokenCount) throws -> Outcome {
-        Outcome(input: try greedyTokens(input, count: count), output: try greedyTokens(output, count: count))
+    static func compare(input: String, output: String, count: Int = tokenCount, inputInterleave: Int? = nil) throws -> Outcome {
+        Outcome(input: try greedyTokens(input, count: count, interleave: inputInterleave),
+                output: try greedyTokens(output, count: count))
     }
 }
