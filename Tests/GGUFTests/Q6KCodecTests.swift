@@ -26,7 +26,7 @@ enum LlamaCppPython {
 }
 
 @Suite struct Q6KCodecTests {
-    /// Weights like an embedding: N(0, σ²) with a few outliers, an all-zero block, a constant block, tiny values.
+    /// Weights like an embedding: bell-shaped around 0 with a few outliers, an all-zero block, a constant block, tiny values.
     static func inputs(blocks: Int, seed: UInt64) -> [Float] {
         var state = seed
         func uniform() -> Double {
@@ -34,10 +34,8 @@ enum LlamaCppPython {
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9; z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
         }
-        var x = (0 ..< blocks * 256).map { _ -> Float in
-            let u1 = max(uniform(), 1e-12), u2 = uniform()
-            return Float(0.05 * (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
-        }
+        // Bell-shaped without libm (sum of four uniforms): the same floats on every platform.
+        var x = (0 ..< blocks * 256).map { _ -> Float in Float(0.05 * (uniform() + uniform() + uniform() + uniform() - 2)) }
         for i in stride(from: 7, to: x.count, by: 97) { x[i] *= 12 }       // outliers
         for i in 256 ..< 512 { x[i] = 0 }                                   // all-zero block
         for i in 512 ..< 768 { x[i] = 0.25 }                                // constant block
@@ -57,6 +55,15 @@ enum LlamaCppPython {
         try #require(theirs.count == ours.count)
         let differing = (0 ..< ours.count / 210).filter { b in ours[b * 210 ..< (b + 1) * 210] != theirs[b * 210 ..< (b + 1) * 210] }
         #expect(differing.isEmpty, "blocks differing from ggml: \(differing)")
+    }
+
+    /// Test vector for machines without llama_cpp (CI): the CRC-32 of the 6720 bytes ggml's quantize_row_q6_K_ref
+    /// produced for `inputs(blocks: 32, seed: 6)` (Tests/scripts/formats_q6k_ref.py quantize, llama-cpp-python
+    /// 0.3.36's libggml-base, x86-64 Linux), recorded when `bytesEqualGGMLReferenceQuantizer` passed.
+    @Test func bytesMatchRecordedGGMLVector() {
+        let bytes = TensorCodec.quantizeQ6_K(Self.inputs(blocks: 32, seed: 6))
+        #expect(bytes.count == 6720)
+        #expect(CRC32.checksum(bytes) == 0xCB68_775A)
     }
 
     /// gguf's dequantization of our bytes equals ours bit for bit, and is within Q6_K's error of the input.
