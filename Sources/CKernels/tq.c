@@ -98,6 +98,7 @@ CK_AVX2 static inline void tq1_decode_avx2(const ck_block_tq1_0 *x, __m256i c[8]
     void ck_##NAME##_i8_gemv(const BLOCK *w, size_t n, size_t row0, size_t row1, const int8_t *q,             \
                              int32_t *out) {                                                                  \
         const size_t nb = n / CK_QK_K;                                                                        \
+        if (TQ_VNNI_OK) { ck_count(KA##_VNNI); NAME##_i8_rows_vnni(w, nb, row0, row1, q, out); return; }     \
         if (TQ_AVX2_OK) { ck_count(KA); NAME##_i8_rows_avx2(w, nb, row0, row1, q, out); return; }            \
         ck_count(KS);                                                                                         \
         uint8_t c[256];                                                                                       \
@@ -164,6 +165,7 @@ static int32_t qsum_scalar(const int8_t *q, size_t n) { int32_t s = 0; for (size
         for (size_t r = row0; r < row1; r++) {                                                                \
             __m256i acc = _mm256_setzero_si256(), c[8];                                                       \
             for (size_t b = 0; b < nb; b++) {                                                                 \
+                _mm_prefetch((const char *)&w[r * nb + b] + CK_STREAM_PREFETCH, _MM_HINT_T0);                \
                 DECODE(&w[r * nb + b], c);                                                                    \
                 acc = _mm256_add_epi32(acc, dot8(c, q + b * 256));                                            \
             }                                                                                                 \
@@ -200,6 +202,57 @@ static int32_t qsum_scalar(const int8_t *q, size_t n) { int32_t s = 0; for (size
     }
 TQ_AVX2_ROWS(tq2_0, ck_block_tq2_0, tq2_decode_avx2)
 TQ_AVX2_ROWS(tq1_0, ck_block_tq1_0, tq1_decode_avx2)
+
+/* AVX-VNNI, integer form (the uniform-scale decode path). TQ2_0: group l of each 32-byte half (bits 2l+1..2l,
+ * elements l·32 + k) is masked in place, so its products carry 4^l, undone by one shift per group at the end
+ * (exact: every product is a multiple of 4^l); eight vpdpbusd per block into eight chains, weights prefetched
+ * CK_STREAM_PREFETCH ahead. TQ1_0: the AVX2 trit decoding, then vpdpbusd into two chains. */
+CK_AVXVNNI static void tq2_0_i8_rows_vnni(const ck_block_tq2_0 *w, size_t nb, size_t row0, size_t row1,
+                                          const int8_t *q, int32_t *out) {
+    const int32_t qs = qsum_scalar(q, nb * 256);
+    const __m256i k0 = _mm256_set1_epi8(0x03), k1 = _mm256_set1_epi8(0x0C), k2 = _mm256_set1_epi8(0x30),
+                  k3 = _mm256_set1_epi8((char)0xC0);
+#define TQ2_GROUP(acc, v, K, qp) acc = _mm256_dpbusd_avx_epi32(acc, _mm256_and_si256(v, K), _mm256_loadu_si256((const __m256i *)(qp)))
+    for (size_t r = row0; r < row1; r++) {
+        __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (size_t b = 0; b < nb; b++) {
+            const ck_block_tq2_0 *x = &w[r * nb + b];
+            _mm_prefetch((const char *)x + CK_STREAM_PREFETCH, _MM_HINT_T0);
+            const __m256i v0 = _mm256_loadu_si256((const __m256i *)x->qs);
+            const __m256i v1 = _mm256_loadu_si256((const __m256i *)(x->qs + 32));
+            const int8_t *qb = q + b * 256;
+            TQ2_GROUP(a0, v0, k0, qb); TQ2_GROUP(a1, v0, k1, qb + 32);
+            TQ2_GROUP(a2, v0, k2, qb + 64); TQ2_GROUP(a3, v0, k3, qb + 96);
+            TQ2_GROUP(b0, v1, k0, qb + 128); TQ2_GROUP(b1, v1, k1, qb + 160);
+            TQ2_GROUP(b2, v1, k2, qb + 192); TQ2_GROUP(b3, v1, k3, qb + 224);
+        }
+        const __m256i s = _mm256_add_epi32(
+            _mm256_add_epi32(_mm256_add_epi32(a0, b0), _mm256_srai_epi32(_mm256_add_epi32(a1, b1), 2)),
+            _mm256_add_epi32(_mm256_srai_epi32(_mm256_add_epi32(a2, b2), 4), _mm256_srai_epi32(_mm256_add_epi32(a3, b3), 6)));
+        out[r] = ck_hsum_i32_8(s) - qs;
+    }
+#undef TQ2_GROUP
+}
+
+CK_AVXVNNI static void tq1_0_i8_rows_vnni(const ck_block_tq1_0 *w, size_t nb, size_t row0, size_t row1,
+                                          const int8_t *q, int32_t *out) {
+    const int32_t qs = qsum_scalar(q, nb * 256);
+    for (size_t r = row0; r < row1; r++) {
+        __m256i a = _mm256_setzero_si256(), b2 = a, c[8];
+        for (size_t b = 0; b < nb; b++) {
+            const ck_block_tq1_0 *x = &w[r * nb + b];
+            _mm_prefetch((const char *)x + CK_STREAM_PREFETCH, _MM_HINT_T0);
+            tq1_decode_avx2(x, c);
+            const int8_t *qb = q + b * 256;
+            for (int k = 0; k < 8; k += 2) {
+                a = _mm256_dpbusd_avx_epi32(a, c[k], _mm256_loadu_si256((const __m256i *)(qb + 32 * k)));
+                b2 = _mm256_dpbusd_avx_epi32(b2, c[k + 1], _mm256_loadu_si256((const __m256i *)(qb + 32 * k + 32)));
+            }
+        }
+        out[r] = ck_hsum_i32_8(_mm256_add_epi32(a, b2)) - qs;
+    }
+}
+#define TQ_VNNI_OK ck_vnni()
 #else
 #define TQ_AVX2_OK 0
 #define TQ_STUBS(NAME, BLOCK)                                                                                 \
@@ -211,8 +264,17 @@ TQ_AVX2_ROWS(tq1_0, ck_block_tq1_0, tq1_decode_avx2)
                                      float *o) { (void)w; (void)nb; (void)a; (void)b; (void)y; (void)o; }
 TQ_STUBS(tq2_0, ck_block_tq2_0)
 TQ_STUBS(tq1_0, ck_block_tq1_0)
+#define TQ_VNNI_OK 0
+static void tq2_0_i8_rows_vnni(const ck_block_tq2_0 *w, size_t nb, size_t a, size_t b, const int8_t *q, int32_t *o) {
+    (void)w; (void)nb; (void)a; (void)b; (void)q; (void)o;
+}
+static void tq1_0_i8_rows_vnni(const ck_block_tq1_0 *w, size_t nb, size_t a, size_t b, const int8_t *q, int32_t *o) {
+    (void)w; (void)nb; (void)a; (void)b; (void)q; (void)o;
+}
 #endif
 
+#define K_TQ2_I8_AVX2_VNNI K_TQ2_I8_VNNI
+#define K_TQ1_I8_AVX2_VNNI K_TQ1_I8_VNNI
 #define K_TQ2_I8_SCALAR_Q8K K_TQ2_Q8K_SCALAR
 #define K_TQ2_I8_AVX2_Q8K K_TQ2_Q8K_AVX2
 #define K_TQ1_I8_SCALAR_Q8K K_TQ1_Q8K_SCALAR
