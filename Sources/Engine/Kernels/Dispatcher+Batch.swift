@@ -57,13 +57,16 @@ extension Dispatcher {
             }
             gemmSums.withUnsafeMutableBufferPointer { sb in
                 nonisolated(unsafe) let codes = UnsafePointer(cb.baseAddress!), sums = sb.baseAddress!
-                let w = m.data.assumingMemoryBound(to: UInt8.self)
+                nonisolated(unsafe) let o = out
+                let w = m.data.assumingMemoryBound(to: UInt8.self), beta = m.tensorScale
+                let finish = qs.map { ($0.codeSum, $0.scales[0]) }
+                // each task finishes its own rows for every token (the float step was a serial loop before)
                 parallelRows(rows) { range in
                     ck_i2s_gemm(w, n, range.lowerBound, range.upperBound, codes, n, T, sums, rows)
-                }
-                for t in 0..<T {
-                    let qsum = qs[t].codeSum, s = qs[t].scales[0], o = out + t * rows, st = sums + t * rows
-                    for r in 0..<rows { o[r] = ck_i2s_finish(st[r], qsum, s, m.tensorScale) }
+                    for t in 0..<T {
+                        let (qsum, s) = finish[t], ot = o + t * rows, st = sums + t * rows
+                        for r in range { ot[r] = ck_i2s_finish(st[r], qsum, s, beta) }
+                    }
                 }
             }
         }
