@@ -1,7 +1,13 @@
 import CKernels
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// Keys and values of every layer and position, stored as f16 bit patterns (llama.cpp's default cache type),
-/// allocated once.
+/// allocated once with calloc: the kernel maps large zeroed allocations lazily, so resident memory grows with the
+/// positions actually written instead of the whole context (peak RSS ≈ file + used KV, see docs/engine.md).
 final class KVCache: @unchecked Sendable {
     let layers: Int
     let capacity: Int
@@ -12,11 +18,15 @@ final class KVCache: @unchecked Sendable {
     init(layers: Int, capacity: Int, dim: Int) {
         self.layers = layers; self.capacity = capacity; self.dim = dim
         let count = max(1, layers * capacity * dim)
-        keys = .allocate(capacity: count); keys.initialize(repeating: 0, count: count)
-        values = .allocate(capacity: count); values.initialize(repeating: 0, count: count)
+        guard let k = calloc(count, 2), let v = calloc(count, 2) else {
+            // Model.load checks the KV size against available memory before a session exists
+            fatalError("KV cache: cannot allocate 2 × \(count * 2) bytes")
+        }
+        keys = k.bindMemory(to: UInt16.self, capacity: count)
+        values = v.bindMemory(to: UInt16.self, capacity: count)
     }
 
-    deinit { keys.deallocate(); values.deallocate() }
+    deinit { free(keys); free(values) }
 
     static func bytes(layers: Int, capacity: Int, dim: Int) -> Int { 2 * 2 * layers * capacity * dim }
 
