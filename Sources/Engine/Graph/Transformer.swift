@@ -19,6 +19,12 @@ final class Transformer: @unchecked Sendable {
     /// Attention scratch of each prefill task (made on the first batched prefill).
     var prefillAttention: [Attention.Scratch] = []
     private(set) var logits: [Float]
+    /// Each layer's matrix groups with their output buffers, built once (no array per token).
+    private let jobs: [LayerJobs]
+
+    struct LayerJobs {
+        let qkv, o, gateUp, down: [(MatVec, UnsafeMutablePointer<Float>)]
+    }
 
     /// The final normed hidden state of the last token (the output head's input), a copy.
     var h: [Float] { Array(UnsafeBufferPointer(start: s.h, count: config.embeddingLength)) }
@@ -33,6 +39,11 @@ final class Transformer: @unchecked Sendable {
         rope = RopeTable(dims: config.ropeDimensionCount, capacity: 1)
         attention = Attention.Scratch(positions: contextSize, config: config)
         logits = .init(repeating: 0, count: weights.output.rows)
+        let sc = s
+        jobs = weights.layers.map { w in
+            LayerJobs(qkv: [(w.q, sc.q), (w.k, sc.k), (w.v, sc.v)], o: [(w.o, sc.o)],
+                      gateUp: [(w.gate, sc.gate), (w.up, sc.up)], down: [(w.down, sc.down)])
+        }
     }
 
     func reset() { position = 0 }
@@ -54,7 +65,8 @@ final class Transformer: @unchecked Sendable {
         let angles = rope.row(0)
         for (l, w) in weights.layers.enumerated() {
             Ops.rmsNorm(s.x, w.attnNorm, eps: c.rmsEpsilon, s.h, count: e)
-            dispatcher.run([(w.q, s.q), (w.k, s.k), (w.v, s.v)], input: s.h)
+            let job = jobs[l]
+            dispatcher.run(job.qkv, input: s.h)
             Ops.scale(s.q, count: e, by: w.qScale)
             Ops.scale(s.k, count: kv, by: w.kScale)
             Ops.scale(s.v, count: kv, by: w.vScale)
@@ -64,16 +76,16 @@ final class Transformer: @unchecked Sendable {
             Attention.run(q: s.q, cache: cache, layer: l, positions: pos + 1, config: c, batched: inBatch,
                           llamaCpp: llamaCppFloat, scratch: attention, out: s.att)
             if let sub = w.attnSubNorm { Ops.rmsNorm(s.att, sub, eps: c.rmsEpsilon, s.att, count: e) }
-            dispatcher.run([(w.o, s.o)], input: s.att)
+            dispatcher.run(job.o, input: s.att)
             Ops.scale(s.o, count: e, by: w.oScale)
             Ops.addResidual(s.o, into: s.x, count: e)
             Ops.rmsNorm(s.x, w.ffnNorm, eps: c.rmsEpsilon, s.h, count: e)
-            dispatcher.run([(w.gate, s.gate), (w.up, s.up)], input: s.h)
+            dispatcher.run(job.gateUp, input: s.h)
             Ops.scale(s.gate, count: f, by: w.gateScale)
             Ops.scale(s.up, count: f, by: w.upScale)
             Ops.gatedActivation(s.gate, s.up, count: f, c.activation)
             if let sub = w.ffnSubNorm { Ops.rmsNorm(s.gate, sub, eps: c.rmsEpsilon, s.gate, count: f) }
-            dispatcher.run([(w.down, s.down)], input: s.gate)
+            dispatcher.run(job.down, input: s.gate)
             Ops.scale(s.down, count: e, by: w.downScale)
             Ops.addResidual(s.down, into: s.x, count: e)
         }

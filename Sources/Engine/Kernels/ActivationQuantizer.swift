@@ -5,13 +5,18 @@ import Glibc
 
 /// Encodes an f32 row for the dot kernels (Swift reference; the numerics follow the engines named per case).
 enum ActivationQuantizer {
-    static func quantize(_ x: UnsafePointer<Float>, count n: Int, as format: ActivationFormat) -> QuantizedRow {
+    /// `reusing`: a row of the same format and length whose buffers are overwritten (the decode loop keeps one per
+    /// format, so a token allocates nothing here); the float and per-token int8 formats reuse it, the block formats
+    /// still build new rows.
+    static func quantize(_ x: UnsafePointer<Float>, count n: Int, as format: ActivationFormat,
+                         reusing old: QuantizedRow? = nil) -> QuantizedRow {
+        if let r = old, r.format == format, r.count == n, format.encodesInPlace {
+            fill(r, x, n)
+            return r
+        }
         let r = QuantizedRow(format: format, count: n)
         switch format {
-        case .f32: r.values = Array(UnsafeBufferPointer(start: x, count: n))
-        case .f16: r.values = (0..<n).map { roundToHalf(x[$0]) }
-        case .bf16: r.values = (0..<n).map { roundToBF16(x[$0]) }
-        case .int8PerToken: perToken(x, n, r)
+        case .f32, .f16, .bf16, .int8PerToken: fill(r, x, n)  // (encodesInPlace)
         case .q8_K:
             q8K(x, n, r)
             r.blocks = .allocate(byteCount: n / 256 * MemoryLayout<ck_block_q8_K>.stride, alignment: 64)
@@ -28,14 +33,27 @@ enum ActivationQuantizer {
         return r
     }
 
+    /// The float and per-token int8 encodings, written into `r`'s buffers (allocated on first use).
+    private static func fill(_ r: QuantizedRow, _ x: UnsafePointer<Float>, _ n: Int) {
+        switch r.format {
+        case .int8PerToken:
+            perToken(x, n, r)
+        default:
+            if r.values.count != n { r.values = [Float](repeating: 0, count: n) }
+            let f = r.format
+            r.values.withUnsafeMutableBufferPointer { v in
+                for i in 0..<n { v[i] = f == .f32 ? x[i] : f == .f16 ? roundToHalf(x[i]) : roundToBF16(x[i]) }
+            }
+        }
+    }
+
     /// bitnet.cpp quantize_row_i8_s (CKernels ck_quantize_i8_s): s = float(127 / max|x|) with the max in double
     /// floored at 1e-5, q = nearest_int(x·s) clamped to [-128, 127].
     private static func perToken(_ x: UnsafePointer<Float>, _ n: Int, _ r: QuantizedRow) {
-        var codes = [Int8](repeating: 0, count: n)
+        if r.codes.count != n { r.codes = [Int8](repeating: 0, count: n) }
         var s: Float = 0
-        r.codeSum = codes.withUnsafeMutableBufferPointer { ck_quantize_i8_s(x, $0.baseAddress!, n, &s) }
-        r.codes = codes
-        r.scales = [s]
+        r.codeSum = r.codes.withUnsafeMutableBufferPointer { ck_quantize_i8_s(x, $0.baseAddress!, n, &s) }
+        if r.scales.count == 1 { r.scales[0] = s } else { r.scales = [s] }
     }
 
     /// llama.cpp quantize_row_q8_K_ref: per 256 values, signed max m, iscale = -127/m, q = min(127, nearest_int(iscale·x)), d = 1/iscale.
@@ -84,5 +102,15 @@ enum ActivationQuantizer {
             if withSums { s[b] = roundToHalf(dd * Float(sum)) }
         }
         r.codes = codes; r.scales = d; r.sums = s
+    }
+}
+
+extension ActivationFormat {
+    /// Whether `ActivationQuantizer.quantize(reusing:)` overwrites an existing row of this format.
+    var encodesInPlace: Bool {
+        switch self {
+        case .f32, .f16, .bf16, .int8PerToken: true
+        case .q8_K, .q8_0, .q8_1: false
+        }
     }
 }

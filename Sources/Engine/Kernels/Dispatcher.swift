@@ -96,13 +96,23 @@ public final class Dispatcher: @unchecked Sendable {
 
     /// Encodes `x` once per format needed by `mats` (a few formats at most, kept in a stack buffer rather than a
     /// dictionary), then computes every matrix into its output.
+    /// One encoded row per activation format and length, overwritten by every `run` (used only within one call).
+    private var decodeRows: [QuantizedRow] = []
+
+    private func encode(_ x: UnsafePointer<Float>, count n: Int, as format: ActivationFormat) -> QuantizedRow {
+        let i = decodeRows.firstIndex { $0.format == format && $0.count == n }
+        let r = ActivationQuantizer.quantize(x, count: n, as: format, reusing: i.map { decodeRows[$0] })
+        if let i { decodeRows[i] = r } else { decodeRows.append(r) }
+        return r
+    }
+
     func run(_ mats: [(MatVec, UnsafeMutablePointer<Float>)], input x: UnsafePointer<Float>) {
         withUnsafeTemporaryAllocation(of: (ActivationFormat, QuantizedRow).self, capacity: mats.count) { encoded in
             var count = 0
             for (m, out) in mats {
                 var hit: QuantizedRow?
                 for i in 0..<count where encoded[i].0 == m.activation { hit = encoded[i].1; break }
-                let q = hit ?? ActivationQuantizer.quantize(x, count: m.cols, as: m.activation)
+                let q = hit ?? encode(x, count: m.cols, as: m.activation)
                 if hit == nil { (encoded.baseAddress! + count).initialize(to: (m.activation, q)); count += 1 }
                 nonisolated(unsafe) let o = out
                 parallelRows(m.rows) { m.apply(q, o, rows: $0) }
