@@ -23,10 +23,15 @@ public struct MatVec: @unchecked Sendable {
     public let swiftKernelID: String?
     /// The int8 output head (`--head int8`): Q8_0 rows through `ck_q8_0_head_gemv` (not a parity path).
     var int8HeadKernel = false
+    /// The format the file stores (differs from `format` when the tensor was repacked at load).
+    public internal(set) var sourceFormat: WeightFormat
+    /// Keeps a load-time repacked copy alive (nil when `data` points into the file mapping).
+    var owner: AnyObject?
 
     init(name: String, format: WeightFormat, rows: Int, cols: Int, data: UnsafeRawPointer, interleave: Int, parity: Parity) {
         self.name = name
         self.format = format
+        self.sourceFormat = format
         self.rows = rows
         self.cols = cols
         self.data = data
@@ -65,6 +70,12 @@ public struct MatVec: @unchecked Sendable {
             }
         case (.tq2_0, .int8PerToken), (.tq1_0, .int8PerToken):
             ternaryPerToken(x, out, r0, r1)
+        case (.bitnet32_f16, .int8PerToken):
+            x.codes.withUnsafeBufferPointer {
+                ck_bn32_i8_gemv_f32(data.assumingMemoryBound(to: UInt8.self), n, r0, r1, $0.baseAddress!, x.scales[0], out)
+            }
+        case (.iq2_s, .q8_K):
+            ck_iq2_s_q8_K_gemv(data.assumingMemoryBound(to: UInt8.self), n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_K.self), out)
         case (.tq2_0, .q8_K), (.tq1_0, .q8_K):
             let scratch = UnsafeMutablePointer<Int8>.allocate(capacity: 256)
             defer { scratch.deallocate() }

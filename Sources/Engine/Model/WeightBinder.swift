@@ -9,7 +9,11 @@ struct WeightBinder {
 
     init(source: ModelSource, options: ModelOptions) { self.source = source; self.options = options }
 
-    /// A weight matrix `name` with `cols` inputs and `rows` outputs.
+    /// What load-time repacks happened: description → tensor count (e.g. "TL2→I2_S (load-time repack)": 210).
+    private(set) var repacks: [String: Int] = [:]
+
+    /// A weight matrix `name` with `cols` inputs and `rows` outputs. TL1/TL2 and uniform-scale BitNet32-F16 come
+    /// back repacked to I2_S (`sourceFormat` keeps the file's format).
     mutating func matrix(_ name: String, cols: Int, rows: Int) throws -> MatVec {
         guard let t = source.tensor(name) else { throw EngineError(.missingTensor, "required tensor '\(name)' is missing") }
         guard let f = WeightFormat(rawValue: t.typeID) else {
@@ -31,8 +35,29 @@ struct WeightBinder {
             throw EngineError(.truncated, "tensor '\(name)' needs \(need) bytes but the file has only \(t.available) left (truncated?)")
         }
         used.append(t)
-        return MatVec(name: name, format: f, rows: rows, cols: cols, data: t.data, interleave: interleave,
-                      parity: options.parity)
+        var repacked: RepackedBuffer?
+        switch f {
+        case .tl1, .tl2:
+            guard let c = WeightRepack.tlConfig(f, rows: rows, cols: cols, source: source, fallback: options.tlConfig) else {
+                throw EngineError(.badInput, "tensor '\(name)' (\(rows)×\(cols)) is \(f.name) but its tile configuration is not "
+                                  + "recorded in the file and no published preset has this shape; pass a TL configuration (BM,BK,bm)")
+            }
+            repacked = try WeightRepack.tl(f, name: name, data: t.data, rows: rows, cols: cols, config: c)
+        case .bitnet32_f16:
+            repacked = WeightRepack.bitnet32(data: t.data, rows: rows, cols: cols)
+        default: break
+        }
+        guard let repacked else {
+            return MatVec(name: name, format: f, rows: rows, cols: cols, data: t.data, interleave: interleave,
+                          parity: options.parity)
+        }
+        if source is GGUFModelSource { WeightRepack.releaseFilePages(t.data, count: need) }
+        repacks[WeightRepack.describe(f), default: 0] += 1
+        var m = MatVec(name: name, format: .i2_s, rows: rows, cols: cols, data: UnsafeRawPointer(repacked.bytes),
+                       interleave: 128, parity: options.parity)
+        m.sourceFormat = f
+        m.owner = repacked
+        return m
     }
 
     /// A required (or optional) f32 vector of `count` values.
