@@ -42,8 +42,12 @@ import TestSupport
         let la = try a.logits(after: Self.prompt)
         #expect(la.map(\.bitPattern) == lb.map(\.bitPattern), "\(target.rawValue) logits differ from I2_S")
         let ta = try a.generate(promptTokens: Self.prompt, options: GenerateOptions(maxTokens: 16)).generatedTokens
-        let tb = try b.generate(promptTokens: Self.prompt, options: GenerateOptions(maxTokens: 16)).generatedTokens
-        #expect(ta == tb)
+        let rb = try b.generate(promptTokens: Self.prompt, options: GenerateOptions(maxTokens: 16))
+        #expect(ta == rb.generatedTokens)
+        let receipt = Receipt(result: rb, session: b, tool: ToolIdentity(version: "test"), deterministic: true, seed: nil)
+        #expect(receipt.weight_layouts == b.model.weightLayouts && receipt.model.format == format.name)
+        #expect(receipt.kernels.contains { $0.hasPrefix("i2s_i8_") })
+        #expect(try ModelInspector.inspect(path: url.path).compatibility["bitnet_doctor"]?.ok == true)
         let mats = b.model.weights.layers.flatMap(\.matrices)
         #expect(mats.allSatisfy { $0.format == .i2_s && $0.sourceFormat == format })
         #expect(b.model.weightLayouts == ["\(format.name)→I2_S (load-time repack): \(mats.count) tensors"])
@@ -66,6 +70,8 @@ import TestSupport
         let bare = dir.appendingPathComponent("bare.gguf")
         try w.write(to: bare.path)
         #expect(throws: EngineError.self) { _ = try SynthFixtures.session(bare) }
+        let verdict = try ModelInspector.inspect(path: bare.path).compatibility["bitnet_doctor"]
+        #expect(verdict?.ok == false && verdict?.reason.contains("tile configuration") == true)
         var o = ModelOptions()
         o.tlConfig = Self.tiny[.tl2]; o.contextSize = 64
         let s = Session(model: try Model.load(url: bare, options: o))
@@ -105,6 +111,7 @@ import TestSupport
             return (.bitnet32_f16, b)
         }
         let tq2 = try Self.convert(varying, .tq2_0, dir, name: "tq2-varying.gguf")
+        #expect(try ModelInspector.inspect(path: varying.path).compatibility["bitnet_doctor"]?.ok == true)
         let s = try SynthFixtures.session(varying)
         let mats = s.model.weights.layers.flatMap(\.matrices)
         #expect(mats.allSatisfy { $0.format == .bitnet32_f16 } && s.model.weightLayouts.isEmpty)
@@ -150,6 +157,7 @@ import TestSupport
         var row = [Float](repeating: 0, count: 256)
         row.withUnsafeMutableBufferPointer { s.model.weights.tokenEmbedding.row(5, into: $0.baseAddress!) }
         #expect(row == Array(dequantized[5 * 256..<6 * 256]))
+        #expect(try ModelInspector.inspect(path: iqURL.path).compatibility["bitnet_doctor"]?.ok == true)
         let (logits, iqCalls) = try Self.calls(["iq2_s_q8_K_gemv.scalar", "iq2_s_q8_K_gemv.avx2"]) { try s.logits(after: Self.prompt) }
         #expect(iqCalls > 0)
         let ref = try SynthFixtures.session(f32URL).logits(after: Self.prompt)
