@@ -3,6 +3,7 @@
  * (the GGUF layer's reference decoders, which tests compare against). Codes only: the caller writes the
  * 32-byte scale tail. */
 #include "ck_internal.h"
+#include <pthread.h>
 
 /* Weight `i` (flat, row-major) of an I2_S tensor: block i/128, byte i%32, bits 7:6 for the first 32. */
 static inline void put_code(uint8_t *dst, size_t i, int w) {
@@ -10,30 +11,35 @@ static inline void put_code(uint8_t *dst, size_t i, int w) {
     dst[(i / CK_QK_I2S) * 32 + e % 32] |= (uint8_t)((w + 1) << (6 - 2 * (e / 32)));
 }
 
-/* TL pair index 3·w0 + w1 + 4 → (w0, w1); 0 on an index above 8. */
-static inline int pair_values(unsigned idx, int *w0, int *w1) {
-    if (idx > 8) return 0;
-    const int v = (int)idx - 4;
-    *w1 = ((v % 3) + 4) % 3 - 1;
-    *w0 = (v - *w1) / 3;
+/* Row-major codes (0, 1, 2; n % 128 == 0) → I2_S 128-weight interleave. */
+static void pack_i2s(const uint8_t *codes, size_t n, uint8_t *dst) {
+    for (size_t b = 0; b < n / CK_QK_I2S; b++) {
+        const uint8_t *c = codes + b * CK_QK_I2S;
+        uint8_t *d = dst + b * 32;
+        for (int j = 0; j < 32; j++) d[j] = (uint8_t)(c[j] << 6 | c[j + 32] << 4 | c[j + 64] << 2 | c[j + 96]);
+    }
+}
+
+/* TL pair index 3·w0 + w1 + 4 (0…8) → the two codes (w + 1) as c0 | c1 << 4; 0xFF above 8. */
+static const uint8_t pair_codes[16] = {
+    0x00, 0x10, 0x20, 0x01, 0x11, 0x21, 0x02, 0x12, 0x22, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+};
+
+/* Writes the four codes of one pair byte at codes[o..o+3]; 0 on an index above 8. */
+static inline int put_pair_byte(uint8_t *codes, size_t o, uint8_t b) {
+    const uint8_t hi = pair_codes[b >> 4], lo = pair_codes[b & 15];
+    if (hi == 0xFF || lo == 0xFF) return 0;
+    codes[o] = hi & 15; codes[o + 1] = hi >> 4; codes[o + 2] = lo & 15; codes[o + 3] = lo >> 4;
     return 1;
 }
 
-/* Writes the four weights of one pair byte at (row, col..col+3). */
-static inline int put_pair_byte(uint8_t *dst, size_t cols, size_t row, size_t col, uint8_t b) {
-    int a0, a1, b0, b1;
-    if (!pair_values(b >> 4, &a0, &a1) || !pair_values(b & 15, &b0, &b1)) return 0;
-    const size_t o = row * cols + col;
-    put_code(dst, o, a0); put_code(dst, o + 1, a1); put_code(dst, o + 2, b0); put_code(dst, o + 3, b1);
-    return 1;
-}
-
-int ck_tl1_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_t BK, size_t bm, uint8_t *dst) {
+int ck_tl1_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_t BK, size_t bm, uint8_t *dst,
+                  uint8_t *scratch) {
     if ((bm != 32 && bm != 64) || rows == 0 || cols == 0 || rows % BM || cols % BK || BM % bm || BK % (256 / bm) ||
         (rows * cols) % CK_QK_I2S)
         return -1;
     const size_t by = 256 / bm;
-    memset(dst, 0, rows * cols / 4);
+    uint8_t *codes = scratch;
     size_t byte = 0;
     for (size_t mb = 0; mb < rows / BM; mb++)
         for (size_t kb = 0; kb < cols / BK; kb++)
@@ -44,8 +50,9 @@ int ck_tl1_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_
                             for (size_t r = 0; r < 16; r++) {
                                 const size_t row = mb * BM + mbb * bm + m16 * 16 + r;
                                 const size_t pair = kb * (BK / 2) + kyb * (by / 2) + k4 * 2;
-                                if (!put_pair_byte(dst, cols, row, 2 * pair, src[byte++])) return -2;
+                                if (!put_pair_byte(codes, row * cols + 2 * pair, src[byte++])) return -2;
                             }
+    pack_i2s(codes, rows * cols, dst);
     return 0;
 }
 
@@ -55,64 +62,65 @@ static inline size_t tl2_swap(size_t r) {
     return (g == 1 ? 2 : g == 2 ? 1 : g) * 8 + r % 8;
 }
 
+/* Triple value t = 9·w0 + 3·w1 + w2 (−13…13, index t + 13) → codes c0 | c1 << 2 | c2 << 4. */
+static uint8_t triple_codes[27];
+static void triple_init(void) {
+    for (int t = -13; t <= 13; t++) {
+        int v = t, c[3];
+        for (int d = 2; d >= 0; d--) {                       /* balanced base 3, last weight first */
+            const int w = ((v % 3) + 4) % 3 - 1;
+            c[d] = w + 1;
+            v = (v - w) / 3;
+        }
+        triple_codes[t + 13] = (uint8_t)(c[0] | c[1] << 2 | c[2] << 4);
+    }
+}
+
 int ck_tl2_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_t BK, uint8_t *dst, uint8_t *scratch) {
     if (rows == 0 || cols < 256 || rows % BM || BM % 32 || BK % 24 || cols < BK || (cols % BK) % 32 ||
         (rows * cols) % CK_QK_I2S)
         return -1;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, triple_init);
     const size_t k3 = cols - cols % BK, k2 = cols - k3;
-    memset(dst, 0, rows * cols / 4);
-    /* scratch[row * k3/3 + col/3] = 1 when the triple starting at col is negative (section 2) */
-    uint8_t *neg = scratch;
-    memset(neg, 0, rows * k3 / 3);
-    size_t base = rows * k3 / 6;
+    uint8_t *codes = scratch;
+    /* sections 1 and 2 walk the same tiles: per (row tile, column tile, 32-row strip) BK/6 magnitude rows of 32
+     * bytes, and BK/24 sign groups of 32 bytes (16 words; triple T of the tile, row r: sign group T/8, f = (T%8)·32
+     * + r, word f%16, bit 15 − f/16) */
+    const uint8_t *mag = src, *sgn = src + rows * k3 / 6;
     for (size_t mb = 0; mb < rows / BM; mb++)
         for (size_t kb = 0; kb < k3 / BK; kb++)
-            for (size_t mbb = 0; mbb < BM / 32; mbb++)
-                for (size_t ks = 0; ks < BK / 24; ks++) {
-                    for (size_t f = 0; f < 256; f++) {
-                        const size_t ksi = f / 32, r = f % 32, i = f / 16, j = f % 16;
-                        const size_t word = base + 2 * j, bit = 15 - i;
-                        const size_t row = mb * BM + mbb * 32 + r, col = kb * BK + ks * 24 + ksi * 3;
-                        neg[row * (k3 / 3) + col / 3] = (src[word + bit / 8] >> (bit % 8)) & 1;
-                    }
-                    base += 32;
-                }
-    /* section 1: magnitudes of triples, two per byte */
-    base = 0;
-    for (size_t mb = 0; mb < rows / BM; mb++)
-        for (size_t kb = 0; kb < k3 / BK; kb++)
-            for (size_t mbb = 0; mbb < BM / 32; mbb++)
+            for (size_t mbb = 0; mbb < BM / 32; mbb++) {
                 for (size_t kyb = 0; kyb < BK / 6; kyb++) {
                     for (size_t r = 0; r < 32; r++) {
-                        const uint8_t b = src[base + tl2_swap(r)];
-                        const size_t row = mb * BM + mbb * 32 + r, col = kb * BK + kyb * 6;
-                        for (int h = 0; h < 2; h++) {
-                            const int mag = h == 0 ? b >> 4 : b & 15;
-                            if (mag > 13) return -2;
-                            const size_t c = col + 3 * (size_t)h;
-                            int t = neg[row * (k3 / 3) + c / 3] ? -mag : mag;
-                            const size_t o = row * cols + c;
-                            for (int d = 0; d < 3; d++) {            /* balanced base 3, last weight first */
-                                const int w = ((t % 3) + 4) % 3 - 1;
-                                put_code(dst, o + 2 - (size_t)d, w);
-                                t = (t - w) / 3;
-                            }
+                        const uint8_t b = mag[kyb * 32 + tl2_swap(r)];
+                        const size_t o = (mb * BM + mbb * 32 + r) * cols + kb * BK + kyb * 6;
+                        for (size_t h = 0; h < 2; h++) {
+                            const int m = h == 0 ? b >> 4 : b & 15;
+                            if (m > 13) return -2;
+                            const size_t T = kyb * 2 + h, f = (T % 8) * 32 + r, bit = 15 - f / 16;
+                            const int neg = (sgn[(T / 8) * 32 + 2 * (f % 16) + bit / 8] >> (bit % 8)) & 1;
+                            const uint8_t c = triple_codes[(neg ? -m : m) + 13];
+                            codes[o + 3 * h] = c & 3; codes[o + 3 * h + 1] = (c >> 2) & 3; codes[o + 3 * h + 2] = c >> 4;
                         }
                     }
-                    base += 32;
                 }
-    /* section 3: the remainder columns in TL1-style pairs (BK 32, bm 32) */
-    base += rows * k3 / 24;
+                mag += BK / 6 * 32;
+                sgn += BK / 24 * 32;
+            }
+    /* section 3: the remainder columns in TL1-style pairs (BK 32, bm 32), after the sign section */
+    const uint8_t *rem = src + rows * k3 / 6 + rows * k3 / 24;
     for (size_t mb = 0; mb < rows / BM; mb++)
         for (size_t kb = 0; kb < k2 / 32; kb++)
             for (size_t mbb = 0; mbb < BM / 32; mbb++)
                 for (size_t kyb = 0; kyb < 8; kyb++) {
                     for (size_t r = 0; r < 32; r++) {
                         const size_t row = mb * BM + mbb * 32 + r, col = k3 + kb * 32 + kyb * 4;
-                        if (!put_pair_byte(dst, cols, row, col, src[base + tl2_swap(r)])) return -2;
+                        if (!put_pair_byte(codes, row * cols + col, rem[tl2_swap(r)])) return -2;
                     }
-                    base += 32;
+                    rem += 32;
                 }
+    pack_i2s(codes, rows * cols, dst);
     return 0;
 }
 

@@ -2,6 +2,7 @@ import CKernels
 import Foundation
 import GGUF
 import Testing
+import TestSupport
 @testable import Engine
 
 /// The load-time repacks (TL1, TL2, uniform BitNet32-F16 → I2_S 128) against the GGUF layer's reference
@@ -57,6 +58,12 @@ import Testing
                                         config: TLConfig(bigM: 96, bigK: 64, smallM: 32))
             }
         }
+        let c2 = TLConfig(bigM: 128, bigK: 96, smallM: 32)
+        var tl2 = try TensorCodec.encodeTL2(values: Self.values(rows * cols, seed: 4), rows: rows, cols: cols, scale: 1, config: c2)
+        tl2[40] = 0xE0                                             // magnitude 14 does not exist
+        #expect(throws: EngineError.self) {
+            try tl2.withUnsafeBytes { _ = try WeightRepack.tl(.tl2, name: "w", data: $0.baseAddress!, rows: rows, cols: cols, config: c2) }
+        }
     }
 
     @Test func uniformBitNet32RepacksExactlyAndVaryingScalesDoNot() throws {
@@ -71,5 +78,24 @@ import Testing
         let block = try #require((0..<(rows * cols / 32)).first { b in v[(b * 32)..<(b * 32 + 32)].contains { $0 != 0 } })
         bytes[block * 10 + 8] ^= 0x01
         #expect(bytes.withUnsafeBytes { WeightRepack.bitnet32(data: $0.baseAddress!, rows: rows, cols: cols) } == nil)
+    }
+}
+
+/// The C IQ2_S grid (generated) holds exactly the GGUF layer's table, in order (which the GGUF codec tests check
+/// against the PyPI gguf package's dequantization).
+@Suite struct IQ2SGridSyncTests {
+    static func hexValues(_ relative: String) throws -> [String] {
+        let text = try String(contentsOf: TestEnvironment.repoRoot.appendingPathComponent(relative), encoding: .utf8)
+        let re = try NSRegularExpression(pattern: "0x[0-9a-fA-F]{16}")
+        return re.matches(in: text, range: NSRange(text.startIndex..., in: text)).map {
+            String(text[Range($0.range, in: text)!]).lowercased()
+        }
+    }
+
+    @Test func generatedHeaderMatchesTheSwiftTable() throws {
+        let swift = try Self.hexValues("Sources/GGUF/IQ2SGrid.swift")
+        let c = try Self.hexValues("Sources/CKernels/iq2s_grid.h")
+        #expect(swift.count == 1024)
+        #expect(c == swift, "run python3 scripts/gen-iq2s-grid.py")
     }
 }

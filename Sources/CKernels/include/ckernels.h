@@ -261,9 +261,10 @@ void ck_bn32_i8_gemv_f32(const uint8_t *w, size_t n, size_t row0, size_t row1, c
 void ck_iq2_s_q8_K_gemv(const uint8_t *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *y, float *out);
 /// Load-time repacks into the I2_S 128-weight interleave (dst: rows·cols/4 code bytes, zeroed first; the caller
 /// appends the scale tail). TL1/TL2 follow the GGUF layer's reference walks (TensorCodec+TL1/TL2) for the tile
-/// configuration (BM, BK, bm); TL2 needs `scratch` of rows·cols/3 bytes. Return 0, -1 for a configuration that
-/// does not tile the shape, -2 for a code outside the format (pair index > 8, magnitude > 13).
-int ck_tl1_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_t BK, size_t bm, uint8_t *dst);
+/// configuration (BM, BK, bm); `scratch` holds rows·cols bytes (the codes in row order). Return 0, -1 for a
+/// configuration that does not tile the shape, -2 for a code outside the format (pair index > 8, magnitude > 13).
+int ck_tl1_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_t BK, size_t bm, uint8_t *dst,
+                  uint8_t *scratch);
 int ck_tl2_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_t BK, uint8_t *dst, uint8_t *scratch);
 /// BitNet32-F16 codes (n weights, n % 128 == 0) into I2_S codes; the block scales are not used.
 void ck_bn32_to_i2s(const uint8_t *src, size_t n, uint8_t *dst);

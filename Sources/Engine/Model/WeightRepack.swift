@@ -48,14 +48,14 @@ enum WeightRepack {
         let out = RepackedBuffer(count: codes + 32)
         let dst = out.bytes.assumingMemoryBound(to: UInt8.self)
         let src = data.assumingMemoryBound(to: UInt8.self)
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: rows * cols)   // the codes in row order
+        defer { scratch.deallocate() }
         let rc: Int32
         let scaleOffset: Int
         if format == .tl1 {
-            rc = ck_tl1_to_i2s(src, rows, cols, c.bigM, c.bigK, c.smallM, dst)
+            rc = ck_tl1_to_i2s(src, rows, cols, c.bigM, c.bigK, c.smallM, dst, scratch)
             scaleOffset = codes
         } else {
-            let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: rows * cols / 3 + 1)
-            defer { scratch.deallocate() }
             rc = c.smallM == 32 ? ck_tl2_to_i2s(src, rows, cols, c.bigM, c.bigK, dst, scratch) : -1
             scaleOffset = format.tensorBytes(rowLength: cols, rows: rows) - 32
         }
