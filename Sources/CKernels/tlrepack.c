@@ -5,12 +5,6 @@
 #include "ck_internal.h"
 #include <pthread.h>
 
-/* Weight `i` (flat, row-major) of an I2_S tensor: block i/128, byte i%32, bits 7:6 for the first 32. */
-static inline void put_code(uint8_t *dst, size_t i, int w) {
-    const size_t e = i % CK_QK_I2S;
-    dst[(i / CK_QK_I2S) * 32 + e % 32] |= (uint8_t)((w + 1) << (6 - 2 * (e / 32)));
-}
-
 /* Row-major codes (0, 1, 2; n % 128 == 0) → I2_S 128-weight interleave. */
 static void pack_i2s(const uint8_t *codes, size_t n, uint8_t *dst) {
     for (size_t b = 0; b < n / CK_QK_I2S; b++) {
@@ -124,15 +118,20 @@ int ck_tl2_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_
     return 0;
 }
 
-/* BitNet32-F16: 10-byte blocks, byte i/4 holds weight i in bits 2(i%4)+1:2(i%4); code 3 decodes as 0. */
+/* BitNet32-F16: 10-byte blocks, byte i/4 holds weight i in bits 2(i%4)+1:2(i%4); code 3 decodes as 0 (code 1).
+ * One I2_S block of 128 weights is four BitNet32 blocks: byte j = codes j, j+32, j+64, j+96. */
+static inline unsigned bn32_code(const uint8_t *blk, int i) {
+    const unsigned c = (blk[i / 4] >> (2 * (i % 4))) & 3;
+    return c == 3 ? 1 : c;
+}
+
 void ck_bn32_to_i2s(const uint8_t *src, size_t n, uint8_t *dst) {
-    memset(dst, 0, n / 4);
-    for (size_t b = 0; b < n / 32; b++) {
-        const uint8_t *p = src + b * 10;
-        for (size_t i = 0; i < 32; i++) {
-            const int c = (p[i / 4] >> (2 * (i % 4))) & 3;
-            put_code(dst, b * 32 + i, c == 3 ? 0 : c - 1);
-        }
+    for (size_t g = 0; g < n / CK_QK_I2S; g++) {
+        const uint8_t *b = src + g * 4 * 10;
+        uint8_t *d = dst + g * 32;
+        for (int j = 0; j < 32; j++)
+            d[j] = (uint8_t)(bn32_code(b, j) << 6 | bn32_code(b + 10, j) << 4 | bn32_code(b + 20, j) << 2 |
+                             bn32_code(b + 30, j));
     }
 }
 

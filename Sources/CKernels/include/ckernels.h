@@ -266,7 +266,7 @@ void ck_iq2_s_q8_K_gemv(const uint8_t *w, size_t n, size_t row0, size_t row1, co
 int ck_tl1_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_t BK, size_t bm, uint8_t *dst,
                   uint8_t *scratch);
 int ck_tl2_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_t BK, uint8_t *dst, uint8_t *scratch);
-/// BitNet32-F16 codes (n weights, n % 128 == 0) into I2_S codes; the block scales are not used.
+/// BitNet32-F16 codes (n weights, n % 128 == 0) into I2_S codes (n/4 bytes); the block scales are not used.
 void ck_bn32_to_i2s(const uint8_t *src, size_t n, uint8_t *dst);
 /// 1 and *d = the common scale when every BitNet32-F16 block holding a non-zero weight has the same f16 scale
 /// (*d = 0 when no block does); 0 otherwise.
