@@ -92,7 +92,8 @@ import TestSupport
         try w.write(to: out.path)
     }
 
-    /// BitNet32-F16 with a different scale per 256 weights: the bn32 kernel runs it (no repack), and the logits
+    /// BitNet32-F16 with a different scale per 256 weights: repacked to I2_S codes + f32 block scales, run by the
+    /// bn32r kernel, and the logits
     /// equal those of the same weights as TQ2_0 (per-256-block kernel) within float rounding of the block sums.
     @Test func bitnet32WithVaryingScalesRunsTheBN32Kernel() throws {
         let dir = try TestEnvironment.makeTempDir("engine-formats")
@@ -114,8 +115,9 @@ import TestSupport
         #expect(try ModelInspector.inspect(path: varying.path).compatibility["bitnet_doctor"]?.ok == true)
         let s = try SynthFixtures.session(varying)
         let mats = s.model.weights.layers.flatMap(\.matrices)
-        #expect(mats.allSatisfy { $0.format == .bitnet32_f16 } && s.model.weightLayouts.isEmpty)
-        let (logits, bn32Calls) = try Self.calls(["bn32_i8_gemv.scalar", "bn32_i8_gemv.avx2"]) { try s.logits(after: Self.prompt) }
+        #expect(mats.allSatisfy { $0.format == .bitnet32_f16 && $0.blockScales != nil })
+        #expect(s.model.weightLayouts == ["\(WeightRepack.bitnet32BlocksDescription): \(mats.count) tensors"])
+        let (logits, bn32Calls) = try Self.calls(["bn32r_i8_gemv.scalar", "bn32r_i8_gemv.avx2"]) { try s.logits(after: Self.prompt) }
         #expect(bn32Calls > 0)
         let ref = try SynthFixtures.session(tq2).logits(after: Self.prompt)
         let uni = try SynthFixtures.session(uniform).logits(after: Self.prompt)

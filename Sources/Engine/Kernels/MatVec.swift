@@ -12,7 +12,7 @@ public struct MatVec: @unchecked Sendable {
     public let rows: Int
     public let cols: Int
     let data: UnsafeRawPointer
-    let rowBytes: Int
+    private(set) var rowBytes: Int
     let interleave: Int
     /// I2_S per-tensor scale β (1 for the other types).
     let tensorScale: Float
@@ -27,6 +27,11 @@ public struct MatVec: @unchecked Sendable {
     public internal(set) var sourceFormat: WeightFormat
     /// Keeps a load-time repacked copy alive (nil when `data` points into the file mapping).
     var owner: AnyObject?
+    /// BitNet32-F16 with varying scales, repacked at load: `data` holds I2_S-interleaved codes and these the f32
+    /// scale of each 32-weight block (`ck_bn32r_i8_gemv_f32`); nil for the file layout.
+    var blockScales: UnsafePointer<Float>? {
+        didSet { if blockScales != nil { rowBytes = cols / 4 } }
+    }
 
     init(name: String, format: WeightFormat, rows: Int, cols: Int, data: UnsafeRawPointer, interleave: Int, parity: Parity) {
         self.name = name
@@ -72,7 +77,11 @@ public struct MatVec: @unchecked Sendable {
             ternaryPerToken(x, out, r0, r1)
         case (.bitnet32_f16, .int8PerToken):
             x.codes.withUnsafeBufferPointer {
-                ck_bn32_i8_gemv_f32(data.assumingMemoryBound(to: UInt8.self), n, r0, r1, $0.baseAddress!, x.scales[0], out)
+                if let sc = blockScales {
+                    ck_bn32r_i8_gemv_f32(data.assumingMemoryBound(to: UInt8.self), sc, n, r0, r1, $0.baseAddress!, x.scales[0], out)
+                } else {
+                    ck_bn32_i8_gemv_f32(data.assumingMemoryBound(to: UInt8.self), n, r0, r1, $0.baseAddress!, x.scales[0], out)
+                }
             }
         case (.iq2_s, .q8_K):
             ck_iq2_s_q8_K_gemv(data.assumingMemoryBound(to: UInt8.self), n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_K.self), out)
@@ -143,6 +152,13 @@ public struct MatVec: @unchecked Sendable {
 
     /// Dequantizes row `r` (embedding lookup).
     func row(_ r: Int, into y: UnsafeMutablePointer<Float>) {
+        if let sc = blockScales {
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: cols) { w in
+                TernaryDecode.i2s(data + r * rowBytes, cols, interleave: 128, into: w.baseAddress!)
+                for i in 0..<cols { y[i] = Float(w[i]) * sc[r * cols / 32 + i / 32] }
+            }
+            return
+        }
         RowDequantizer.row(format, data + r * rowBytes, count: cols, interleave: interleave, tensorScale: tensorScale, into: y)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds, checks and wraps the tensors of a model: presence, type, shape against the metadata, and size in the file.
 struct WeightBinder {
     let source: ModelSource
@@ -45,6 +47,15 @@ struct WeightBinder {
             repacked = try WeightRepack.tl(f, name: name, data: t.data, rows: rows, cols: cols, config: c)
         case .bitnet32_f16:
             repacked = WeightRepack.bitnet32(data: t.data, rows: rows, cols: cols)
+            if repacked == nil, let (codes, scales) = WeightRepack.bitnet32Blocks(data: t.data, rows: rows, cols: cols) {
+                if source is GGUFModelSource { WeightRepack.releaseFilePages(t.data, count: need) }
+                repacks[WeightRepack.bitnet32BlocksDescription, default: 0] += 1
+                var m = MatVec(name: name, format: .bitnet32_f16, rows: rows, cols: cols, data: UnsafeRawPointer(codes.bytes),
+                               interleave: 128, parity: options.parity)
+                m.blockScales = UnsafePointer(scales.bytes.assumingMemoryBound(to: Float.self))
+                m.owner = [codes, scales] as NSArray
+                return m
+            }
         default: break
         }
         guard let repacked else {

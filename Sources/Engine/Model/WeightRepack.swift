@@ -23,6 +23,8 @@ final class RepackedBuffer: @unchecked Sendable {
 enum WeightRepack {
     /// What a repack did, for the receipt: "TL2→I2_S (load-time repack)".
     static func describe(_ from: WeightFormat) -> String { "\(from.name)→I2_S (load-time repack)" }
+    /// The varying-scale BitNet32-F16 repack.
+    static let bitnet32BlocksDescription = "BitNet32-F16→I2_S codes + f32 block scales (load-time repack)"
 
     /// The tile configuration of a TL tensor: recorded by `convert` in the file, else the published preset for the
     /// shape, else `fallback` (ModelOptions.tlConfig).
@@ -81,6 +83,18 @@ enum WeightRepack {
         (out.bytes + codes).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
         out.bytes.storeBytes(of: d.bitPattern.littleEndian, toByteOffset: codes, as: UInt32.self)
         return out
+    }
+
+    /// BitNet32-F16 with varying block scales (cols % 128 == 0): codes into the I2_S interleave plus one f32 scale
+    /// per 32-weight block, for `ck_bn32r_i8_gemv_f32`. Same values and scales as the file (tested).
+    static func bitnet32Blocks(data: UnsafeRawPointer, rows: Int, cols: Int) -> (codes: RepackedBuffer, scales: RepackedBuffer)? {
+        guard cols % 128 == 0 else { return nil }
+        let n = rows * cols
+        let codes = RepackedBuffer(count: n / 4), scales = RepackedBuffer(count: n / 32 * 4)
+        let src = data.assumingMemoryBound(to: UInt8.self)
+        ck_bn32_to_i2s(src, n, codes.bytes.assumingMemoryBound(to: UInt8.self))
+        ck_bn32_scales(src, n / 32, scales.bytes.assumingMemoryBound(to: Float.self))
+        return (codes, scales)
     }
 
     private static func copyScaleTail(from src: UnsafeRawPointer, to dst: UnsafeMutableRawPointer) {
