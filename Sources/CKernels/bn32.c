@@ -71,10 +71,10 @@ void ck_bn32_i8_gemv_f32(const uint8_t *w, size_t n, size_t row0, size_t row1, c
 }
 
 /* ---- repacked form: I2_S-interleaved codes (byte j of a 128-weight group holds the j-th weight of its four
- * 32-weight blocks in bits 7:6, 5:4, 3:2, 1:0) and one f32 scale per 32-weight block. */
+ * 32-weight blocks in bits 7:6, 5:4, 3:2, 1:0) and the f16 scale of each 32-weight block. */
 
-void ck_bn32_scales(const uint8_t *src, size_t nblocks, float *scales) {
-    for (size_t b = 0; b < nblocks; b++) scales[b] = ck_f16_to_f32(ck_load_u16(src + b * BN32_BYTES + 8));
+void ck_bn32_scales(const uint8_t *src, size_t nblocks, uint16_t *scales) {
+    for (size_t b = 0; b < nblocks; b++) scales[b] = ck_load_u16(src + b * BN32_BYTES + 8);
 }
 
 /* Σ (code − 1)·q over 32 weights of plane `shift` of one 32-byte group. */
@@ -90,16 +90,16 @@ static inline float finish8(const float a[8], float s) {
     return (x + y) / s;
 }
 
-static void r_rows_scalar(const uint8_t *w, const float *sc, size_t n, size_t row0, size_t row1, const int8_t *q,
+static void r_rows_scalar(const uint8_t *w, const uint16_t *sc, size_t n, size_t row0, size_t row1, const int8_t *q,
                           float s, float *out) {
     const size_t nb = n / 32;
     for (size_t r = row0; r < row1; r++) {
         const uint8_t *g = w + r * (n / 4);
-        const float *d = sc + r * nb;
+        const uint16_t *d = sc + r * nb;
         float a[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         for (size_t b = 0; b < nb; b++) {
             const int32_t S = plane_dot_scalar(g + (b / 4) * 32, 6 - 2 * (int)(b % 4), q + b * 32);
-            const float t = d[b] * (float)S;
+            const float t = ck_f16_to_f32(d[b]) * (float)S;
             a[b % 8] += t;
         }
         out[r] = finish8(a, s);
@@ -145,7 +145,7 @@ CK_AVX2 static inline __m256i qsums8_avx2(const int8_t *q) {
     return _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
 }
 
-CK_AVX2 static void r_rows_avx2(const uint8_t *w, const float *sc, size_t n, size_t row0, size_t row1,
+CK_AVX2 static void r_rows_avx2(const uint8_t *w, const uint16_t *sc, size_t n, size_t row0, size_t row1,
                                 const int8_t *q, float s, float *out) {
     const size_t nb = n / 32, n8 = nb / 8 * 8;
     /* per-block Σq (a row-independent correction: Σ (code − 1)·q = Σ code·q − Σ q) */
@@ -153,19 +153,19 @@ CK_AVX2 static void r_rows_avx2(const uint8_t *w, const float *sc, size_t n, siz
     for (size_t b = 0; b < n8; b += 8) _mm256_storeu_si256((__m256i *)(qs + b), qsums8_avx2(q + b * 32));
     for (size_t r = row0; r < row1; r++) {
         const uint8_t *g = w + r * (n / 4);
-        const float *d = sc + r * nb;
+        const uint16_t *d = sc + r * nb;
         __m256 acc = _mm256_setzero_ps();
         for (size_t b = 0; b < n8; b += 8) {
             const __m256i S = _mm256_sub_epi32(sums8_avx2(g + (b / 4) * 32, q + b * 32),
                                                _mm256_loadu_si256((const __m256i *)(qs + b)));
-            const __m256 t = _mm256_mul_ps(_mm256_loadu_ps(d + b), _mm256_cvtepi32_ps(S));
+            const __m256 t = _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(d + b))), _mm256_cvtepi32_ps(S));
             acc = _mm256_add_ps(acc, t);
         }
         float a[8];
         _mm256_storeu_ps(a, acc);
         for (size_t b = n8; b < nb; b++) {                /* n % 256 == 128: one more 128-weight group */
             const int32_t S = plane_dot_scalar(g + (b / 4) * 32, 6 - 2 * (int)(b % 4), q + b * 32);
-            const float t = d[b] * (float)S;
+            const float t = ck_f16_to_f32(d[b]) * (float)S;
             a[b % 8] += t;
         }
         out[r] = finish8(a, s);
@@ -173,7 +173,7 @@ CK_AVX2 static void r_rows_avx2(const uint8_t *w, const float *sc, size_t n, siz
 }
 #endif
 
-void ck_bn32r_i8_gemv_f32(const uint8_t *codes, const float *scales, size_t n, size_t row0, size_t row1,
+void ck_bn32r_i8_gemv_f32(const uint8_t *codes, const uint16_t *scales, size_t n, size_t row0, size_t row1,
                           const int8_t *q, float s, float *out) {
 #if CK_X86
     if (ck_avx2() && n / 32 <= CK_BN32_MAX_BLOCKS) {

@@ -92,7 +92,7 @@ import TestSupport
         try w.write(to: out.path)
     }
 
-    /// BitNet32-F16 with a different scale per 256 weights: repacked to I2_S codes + f32 block scales, run by the
+    /// BitNet32-F16 with a different scale per 256 weights: repacked to I2_S codes + f16 block scales, run by the
     /// bn32r kernel, and the logits
     /// equal those of the same weights as TQ2_0 (per-256-block kernel) within float rounding of the block sums.
     @Test func bitnet32WithVaryingScalesRunsTheBN32Kernel() throws {

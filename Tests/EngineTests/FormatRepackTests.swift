@@ -78,12 +78,12 @@ import TestSupport
         let block = try #require((0..<(rows * cols / 32)).first { b in v[(b * 32)..<(b * 32 + 32)].contains { $0 != 0 } })
         bytes[block * 10 + 8] ^= 0x01
         #expect(bytes.withUnsafeBytes { WeightRepack.bitnet32(data: $0.baseAddress!, rows: rows, cols: cols) } == nil)
-        // the varying-scale repack (codes + f32 block scales) decodes to the file's weights, row by row
+        // the varying-scale repack (codes + f16 block scales) decodes to the file's weights, row by row
         let ref = try bytes.withUnsafeBytes { try TensorCodec.dequantize($0, format: .bitnet32_f16, count: rows * cols) }
         let (codes, scales) = try #require(bytes.withUnsafeBytes { WeightRepack.bitnet32Blocks(data: $0.baseAddress!, rows: rows, cols: cols) })
         var m = MatVec(name: "w", format: .bitnet32_f16, rows: rows, cols: cols, data: UnsafeRawPointer(codes.bytes),
                        interleave: 128, parity: .bitnet)
-        m.blockScales = UnsafePointer(scales.bytes.assumingMemoryBound(to: Float.self))
+        m.blockScales = UnsafePointer(scales.bytes.assumingMemoryBound(to: UInt16.self))
         var row = [Float](repeating: 0, count: cols)
         for r in 0..<rows {
             row.withUnsafeMutableBufferPointer { m.row(r, into: $0.baseAddress!) }

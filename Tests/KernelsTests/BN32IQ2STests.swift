@@ -78,7 +78,7 @@ import Testing
         let rows = 6
         let w = Self.bn32Matrix(rows: rows, n: n, &g)
         var codes = [UInt8](repeating: 0, count: rows * n / 4)
-        var scales = [Float](repeating: 0, count: rows * n / 32)
+        var scales = [UInt16](repeating: 0, count: rows * n / 32)
         ck_bn32_to_i2s(w, rows * n, &codes)
         ck_bn32_scales(w, rows * n / 32, &scales)
         let q = (0..<n).map { _ in Int8(Int(g.next() % 255) - 127) }

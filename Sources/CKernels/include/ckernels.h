@@ -269,14 +269,15 @@ int ck_tl2_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_
 /// BitNet32-F16 codes (n weights, n % 128 == 0) into I2_S codes (n/4 bytes); the block scales are not used.
 void ck_bn32_to_i2s(const uint8_t *src, size_t n, uint8_t *dst);
 /// BitNet32-F16 with varying block scales, repacked at load: `codes` in the I2_S 128-weight interleave (row r at
-/// codes + r·n/4; ck_bn32_to_i2s) and one f32 scale per 32-weight block (row r at scales + r·n/32; ck_bn32_scales).
+/// codes + r·n/4; ck_bn32_to_i2s) and the f16 scale of each 32-weight block (row r at scales + r·n/32;
+/// ck_bn32_scales), widened exactly (F16C on AVX2).
 /// out[r] = ((a0 + a1) + (a2 + a3) + ((a4 + a5) + (a6 + a7))) / s with a_k = Σ_{b ≡ k mod 8} d_b·(float)S_b summed
 /// in block order (multiply, then add), S_b = Σ_{i∈b} (code_i − 1)·q_i exact: the same bits on every path.
 /// n % 128 == 0.
-void ck_bn32r_i8_gemv_f32(const uint8_t *codes, const float *scales, size_t n, size_t row0, size_t row1,
+void ck_bn32r_i8_gemv_f32(const uint8_t *codes, const uint16_t *scales, size_t n, size_t row0, size_t row1,
                           const int8_t *q, float s, float *out);
-/// The f16 scales of `nblocks` BitNet32-F16 blocks widened to f32.
-void ck_bn32_scales(const uint8_t *src, size_t nblocks, float *scales);
+/// The f16 scales of `nblocks` BitNet32-F16 blocks, gathered into one array.
+void ck_bn32_scales(const uint8_t *src, size_t nblocks, uint16_t *scales);
 /// 1 and *d = the common scale when every BitNet32-F16 block holding a non-zero weight has the same f16 scale
 /// (*d = 0 when no block does); 0 otherwise.
 int ck_bn32_uniform_scale(const uint8_t *src, size_t nblocks, float *d);

@@ -52,7 +52,7 @@ struct WeightBinder {
                 repacks[WeightRepack.bitnet32BlocksDescription, default: 0] += 1
                 var m = MatVec(name: name, format: .bitnet32_f16, rows: rows, cols: cols, data: UnsafeRawPointer(codes.bytes),
                                interleave: 128, parity: options.parity)
-                m.blockScales = UnsafePointer(scales.bytes.assumingMemoryBound(to: Float.self))
+                m.blockScales = UnsafePointer(scales.bytes.assumingMemoryBound(to: UInt16.self))
                 m.owner = [codes, scales] as NSArray
                 return m
             }

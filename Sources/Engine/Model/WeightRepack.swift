@@ -24,7 +24,7 @@ enum WeightRepack {
     /// What a repack did, for the receipt: "TL2→I2_S (load-time repack)".
     static func describe(_ from: WeightFormat) -> String { "\(from.name)→I2_S (load-time repack)" }
     /// The varying-scale BitNet32-F16 repack.
-    static let bitnet32BlocksDescription = "BitNet32-F16→I2_S codes + f32 block scales (load-time repack)"
+    static let bitnet32BlocksDescription = "BitNet32-F16→I2_S codes + f16 block scales (load-time repack)"
 
     /// The tile configuration of a TL tensor: recorded by `convert` in the file, else the published preset for the
     /// shape, else `fallback` (ModelOptions.tlConfig).
@@ -85,15 +85,15 @@ enum WeightRepack {
         return out
     }
 
-    /// BitNet32-F16 with varying block scales (cols % 128 == 0): codes into the I2_S interleave plus one f32 scale
-    /// per 32-weight block, for `ck_bn32r_i8_gemv_f32`. Same values and scales as the file (tested).
+    /// BitNet32-F16 with varying block scales (cols % 128 == 0): codes into the I2_S interleave plus the f16 scale
+    /// of each 32-weight block gathered in one array, for `ck_bn32r_i8_gemv_f32`. Same values and scales as the file (tested).
     static func bitnet32Blocks(data: UnsafeRawPointer, rows: Int, cols: Int) -> (codes: RepackedBuffer, scales: RepackedBuffer)? {
         guard cols % 128 == 0 else { return nil }
         let n = rows * cols
-        let codes = RepackedBuffer(count: n / 4), scales = RepackedBuffer(count: n / 32 * 4)
+        let codes = RepackedBuffer(count: n / 4), scales = RepackedBuffer(count: n / 32 * 2)
         let src = data.assumingMemoryBound(to: UInt8.self)
         ck_bn32_to_i2s(src, n, codes.bytes.assumingMemoryBound(to: UInt8.self))
-        ck_bn32_scales(src, n / 32, scales.bytes.assumingMemoryBound(to: Float.self))
+        ck_bn32_scales(src, n / 32, scales.bytes.assumingMemoryBound(to: UInt16.self))
         return (codes, scales)
     }
 
