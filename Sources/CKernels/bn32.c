@@ -145,37 +145,65 @@ CK_AVX2 static inline __m256i qsums8_avx2(const int8_t *q) {
     return _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
 }
 
-CK_AVX2 static void r_rows_avx2(const uint8_t *w, const uint16_t *sc, size_t n, size_t row0, size_t row1,
-                                const int8_t *q, float s, float *out) {
-    const size_t nb = n / 32, n8 = nb / 8 * 8;
-    /* per-block Σq (a row-independent correction: Σ (code − 1)·q = Σ code·q − Σ q) */
-    int32_t qs[CK_BN32_MAX_BLOCKS];
-    for (size_t b = 0; b < n8; b += 8) _mm256_storeu_si256((__m256i *)(qs + b), qsums8_avx2(q + b * 32));
-    for (size_t r = row0; r < row1; r++) {
-        const uint8_t *g = w + r * (n / 4);
-        const uint16_t *d = sc + r * nb;
-        __m256 acc = _mm256_setzero_ps();
-        for (size_t b = 0; b < n8; b += 8) {
-            const __m256i S = _mm256_sub_epi32(sums8_avx2(g + (b / 4) * 32, q + b * 32),
-                                               _mm256_loadu_si256((const __m256i *)(qs + b)));
-            const __m256 t = _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(d + b))), _mm256_cvtepi32_ps(S));
-            acc = _mm256_add_ps(acc, t);
-        }
-        float a[8];
-        _mm256_storeu_ps(a, acc);
-        for (size_t b = n8; b < nb; b++) {                /* n % 256 == 128: one more 128-weight group */
-            const int32_t S = plane_dot_scalar(g + (b / 4) * 32, 6 - 2 * (int)(b % 4), q + b * 32);
-            const float t = ck_f16_to_f32(d[b]) * (float)S;
-            a[b % 8] += t;
-        }
-        out[r] = finish8(a, s);
+/* The same eight sums with AVX-VNNI (vpdpbusd: Σ of four u8·s8 products per int32 lane). */
+CK_AVXVNNI static inline __m256i sums8_vnni(const uint8_t *g, const int8_t *q) {
+    const __m256i m3 = _mm256_set1_epi8(3), z = _mm256_setzero_si256();
+    __m256i v[8];
+    for (int h = 0; h < 2; h++) {
+        const __m256i x = _mm256_loadu_si256((const __m256i *)(g + 32 * h));
+        const int8_t *qh = q + 128 * h;
+        v[4 * h + 0] = _mm256_dpbusd_avx_epi32(z, _mm256_and_si256(_mm256_srli_epi16(x, 6), m3), _mm256_loadu_si256((const __m256i *)qh));
+        v[4 * h + 1] = _mm256_dpbusd_avx_epi32(z, _mm256_and_si256(_mm256_srli_epi16(x, 4), m3), _mm256_loadu_si256((const __m256i *)(qh + 32)));
+        v[4 * h + 2] = _mm256_dpbusd_avx_epi32(z, _mm256_and_si256(_mm256_srli_epi16(x, 2), m3), _mm256_loadu_si256((const __m256i *)(qh + 64)));
+        v[4 * h + 3] = _mm256_dpbusd_avx_epi32(z, _mm256_and_si256(x, m3), _mm256_loadu_si256((const __m256i *)(qh + 96)));
     }
+    const __m256i a = _mm256_hadd_epi32(_mm256_hadd_epi32(v[0], v[1]), _mm256_hadd_epi32(v[2], v[3]));
+    const __m256i b = _mm256_hadd_epi32(_mm256_hadd_epi32(v[4], v[5]), _mm256_hadd_epi32(v[6], v[7]));
+    const __m128i lo = _mm_add_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+    const __m128i hi = _mm_add_epi32(_mm256_castsi256_si128(b), _mm256_extracti128_si256(b, 1));
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
 }
+
+/* Rows with `SUMS8` (AVX2 or VNNI block sums); the float steps are the same on every path. */
+#define BN32R_ROWS(NAME, ATTR, SUMS8)                                                                          \
+    ATTR static void NAME(const uint8_t *w, const uint16_t *sc, size_t n, size_t row0, size_t row1,            \
+                          const int8_t *q, float s, float *out) {                                              \
+        const size_t nb = n / 32, n8 = nb / 8 * 8;                                                             \
+        int32_t qs[CK_BN32_MAX_BLOCKS];                                                                        \
+        for (size_t b = 0; b < n8; b += 8) _mm256_storeu_si256((__m256i *)(qs + b), qsums8_avx2(q + b * 32)); \
+        for (size_t r = row0; r < row1; r++) {                                                                 \
+            const uint8_t *g = w + r * (n / 4);                                                                \
+            const uint16_t *d = sc + r * nb;                                                                   \
+            __m256 acc = _mm256_setzero_ps();                                                                  \
+            for (size_t b = 0; b < n8; b += 8) {                                                               \
+                const __m256i S = _mm256_sub_epi32(SUMS8(g + (b / 4) * 32, q + b * 32),                       \
+                                                   _mm256_loadu_si256((const __m256i *)(qs + b)));             \
+                const __m256 t = _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(d + b))),     \
+                                               _mm256_cvtepi32_ps(S));                                         \
+                acc = _mm256_add_ps(acc, t);                                                                   \
+            }                                                                                                  \
+            float a[8];                                                                                        \
+            _mm256_storeu_ps(a, acc);                                                                          \
+            for (size_t b = n8; b < nb; b++) {                                                                 \
+                const int32_t S1 = plane_dot_scalar(g + (b / 4) * 32, 6 - 2 * (int)(b % 4), q + b * 32);       \
+                const float t = ck_f16_to_f32(d[b]) * (float)S1;                                               \
+                a[b % 8] += t;                                                                                 \
+            }                                                                                                  \
+            out[r] = finish8(a, s);                                                                            \
+        }                                                                                                      \
+    }
+BN32R_ROWS(r_rows_avx2, CK_AVX2, sums8_avx2)
+BN32R_ROWS(r_rows_vnni, CK_AVXVNNI, sums8_vnni)
 #endif
 
 void ck_bn32r_i8_gemv_f32(const uint8_t *codes, const uint16_t *scales, size_t n, size_t row0, size_t row1,
                           const int8_t *q, float s, float *out) {
 #if CK_X86
+    if (ck_vnni() && n / 32 <= CK_BN32_MAX_BLOCKS) {
+        ck_count(K_BN32R_I8_VNNI);
+        r_rows_vnni(codes, scales, n, row0, row1, q, s, out);
+        return;
+    }
     if (ck_avx2() && n / 32 <= CK_BN32_MAX_BLOCKS) {
         ck_count(K_BN32R_I8_AVX2);
         r_rows_avx2(codes, scales, n, row0, row1, q, s, out);

@@ -48,7 +48,8 @@
     X(K_Q8_0_HEAD_SCALAR, "q8_0_head_gemv.scalar") X(K_Q8_0_HEAD_AVX2, "q8_0_head_gemv.avx2") \
     X(K_BN32_I8_SCALAR, "bn32_i8_gemv.scalar") X(K_BN32_I8_AVX2, "bn32_i8_gemv.avx2") \
     X(K_IQ2S_Q8K_SCALAR, "iq2_s_q8_K_gemv.scalar") X(K_IQ2S_Q8K_AVX2, "iq2_s_q8_K_gemv.avx2") \
-    X(K_BN32R_I8_SCALAR, "bn32r_i8_gemv.scalar") X(K_BN32R_I8_AVX2, "bn32r_i8_gemv.avx2")
+    X(K_BN32R_I8_SCALAR, "bn32r_i8_gemv.scalar") X(K_BN32R_I8_AVX2, "bn32r_i8_gemv.avx2") \
+    X(K_BN32R_I8_VNNI, "bn32r_i8_gemv.avxvnni")
 
 enum {
 #define CK_ENUM(e, s) e,

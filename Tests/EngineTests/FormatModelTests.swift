@@ -117,7 +117,7 @@ import TestSupport
         let mats = s.model.weights.layers.flatMap(\.matrices)
         #expect(mats.allSatisfy { $0.format == .bitnet32_f16 && $0.blockScales != nil })
         #expect(s.model.weightLayouts == ["\(WeightRepack.bitnet32BlocksDescription): \(mats.count) tensors"])
-        let (logits, bn32Calls) = try Self.calls(["bn32r_i8_gemv.scalar", "bn32r_i8_gemv.avx2"]) { try s.logits(after: Self.prompt) }
+        let (logits, bn32Calls) = try Self.calls(["bn32r_i8_gemv.scalar", "bn32r_i8_gemv.avx2", "bn32r_i8_gemv.avxvnni"]) { try s.logits(after: Self.prompt) }
         #expect(bn32Calls > 0)
         let ref = try SynthFixtures.session(tq2).logits(after: Self.prompt)
         let uni = try SynthFixtures.session(uniform).logits(after: Self.prompt)
