@@ -1,5 +1,3 @@
-import Foundation
-
 /// Finds, checks and wraps the tensors of a model: presence, type, shape against the metadata, and size in the file.
 struct WeightBinder {
     let source: ModelSource
@@ -12,7 +10,7 @@ struct WeightBinder {
     init(source: ModelSource, options: ModelOptions) { self.source = source; self.options = options }
 
     /// What load-time repacks happened: description → tensor count (e.g. "TL2→I2_S (load-time repack)": 210).
-    private(set) var repacks: [String: Int] = [:]
+    var repacks: [String: Int] = [:]
 
     /// A weight matrix `name` with `cols` inputs and `rows` outputs. TL1/TL2 and uniform-scale BitNet32-F16 come
     /// back repacked to I2_S (`sourceFormat` keeps the file's format).
@@ -32,43 +30,17 @@ struct WeightBinder {
         if f == .i2_s && (rows * cols) % interleave != 0 {
             throw EngineError(.wrongShape, "tensor '\(name)' size is not a multiple of the I2_S block")
         }
+        if f == .tl2 && cols < 256 {
+            throw EngineError(.wrongShape, "tensor '\(name)' rows of \(cols) are shorter than TL2's minimum of 256 weights")
+        }
         let need = f.tensorBytes(rowLength: cols, rows: rows)
         guard need <= t.available else {
             throw EngineError(.truncated, "tensor '\(name)' needs \(need) bytes but the file has only \(t.available) left (truncated?)")
         }
         used.append(t)
-        var repacked: RepackedBuffer?
-        switch f {
-        case .tl1, .tl2:
-            guard let c = WeightRepack.tlConfig(f, rows: rows, cols: cols, source: source, fallback: options.tlConfig) else {
-                throw EngineError(.badInput, "tensor '\(name)' (\(rows)×\(cols)) is \(f.name) but its tile configuration is not "
-                                  + "recorded in the file and no published preset has this shape; pass a TL configuration (BM,BK,bm)")
-            }
-            repacked = try WeightRepack.tl(f, name: name, data: t.data, rows: rows, cols: cols, config: c)
-        case .bitnet32_f16:
-            repacked = WeightRepack.bitnet32(data: t.data, rows: rows, cols: cols)
-            if repacked == nil, let (codes, scales) = WeightRepack.bitnet32Blocks(data: t.data, rows: rows, cols: cols) {
-                if source is GGUFModelSource { WeightRepack.releaseFilePages(t.data, count: need) }
-                repacks[WeightRepack.bitnet32BlocksDescription, default: 0] += 1
-                var m = MatVec(name: name, format: .bitnet32_f16, rows: rows, cols: cols, data: UnsafeRawPointer(codes.bytes),
-                               interleave: 128, parity: options.parity)
-                m.blockScales = UnsafePointer(scales.bytes.assumingMemoryBound(to: UInt16.self))
-                m.owner = [codes, scales] as NSArray
-                return m
-            }
-        default: break
-        }
-        guard let repacked else {
-            return MatVec(name: name, format: f, rows: rows, cols: cols, data: t.data, interleave: interleave,
-                          parity: options.parity)
-        }
-        if source is GGUFModelSource { WeightRepack.releaseFilePages(t.data, count: need) }
-        repacks[WeightRepack.describe(f), default: 0] += 1
-        var m = MatVec(name: name, format: .i2_s, rows: rows, cols: cols, data: UnsafeRawPointer(repacked.bytes),
-                       interleave: 128, parity: options.parity)
-        m.sourceFormat = f
-        m.owner = repacked
-        return m
+        if let m = try repackedMatrix(f, t, name: name, rows: rows, cols: cols, bytes: need) { return m }
+        return MatVec(name: name, format: f, rows: rows, cols: cols, data: t.data, interleave: interleave,
+                      parity: options.parity)
     }
 
     /// A required (or optional) f32 vector of `count` values.
