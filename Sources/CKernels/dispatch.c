@@ -41,8 +41,9 @@ static void detect(void) {
         int ymm_ok = (xcr0 & 6) == 6, zmm_ok = (xcr0 & 0xe6) == 0xe6;
         if (avx && ymm_ok && __get_cpuid_count(7, 0, &a, &b, &c, &d)) {
             int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1, avx512vnni = (c >> 11) & 1;
+            int avx512bw = (b >> 30) & 1, avx512vl = (b >> 31) & 1;
             if (avx2 && fma && f16c) m |= CK_PATH_AVX2;
-            if (avx512f && avx512vnni && zmm_ok) m |= CK_PATH_AVX512VNNI;
+            if ((m & CK_PATH_AVX2) && avx512f && avx512bw && avx512vl && avx512vnni && zmm_ok) m |= CK_PATH_AVX512VNNI;
             if ((m & CK_PATH_AVX2) && __get_cpuid_count(7, 1, &a, &b, &c, &d) && ((a >> 4) & 1))
                 m |= CK_PATH_AVXVNNI;
         }
@@ -69,6 +70,7 @@ unsigned ck_set_path(unsigned mask) {
 
 const char *ck_path_name(void) {
     unsigned m = ck_path();
+    if (m & CK_PATH_AVX512VNNI) return "avx512vnni";
     if (m & CK_PATH_AVXVNNI) return "avxvnni";
     if (m & CK_PATH_AVX2) return "avx2";
     if (m & CK_PATH_DOTPROD) return "neon-dotprod";

@@ -36,6 +36,8 @@ CK_AVX2 static inline float tail_bf16(const uint16_t *a, const float *b, size_t 
         __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;                                         \
         size_t i = 0;                                                                                       \
         for (; i + 32 <= n; i += 32) {                                                                      \
+            _mm_prefetch((const char *)(w + i) + CK_STREAM_PREFETCH, _MM_HINT_T0);                          \
+            if (sizeof(T) == 4) _mm_prefetch((const char *)(w + i) + CK_STREAM_PREFETCH + 64, _MM_HINT_T0); \
             a0 = _mm256_fmadd_ps(LD(w + i), _mm256_loadu_ps(x + i), a0);                                    \
             a1 = _mm256_fmadd_ps(LD(w + i + 8), _mm256_loadu_ps(x + i + 8), a1);                            \
             a2 = _mm256_fmadd_ps(LD(w + i + 16), _mm256_loadu_ps(x + i + 16), a2);                          \

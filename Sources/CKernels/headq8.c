@@ -28,6 +28,9 @@ CK_AVX2 static float head_row_avx2(const ck_block_q8_0 *x, const ck_block_q8_0 *
     __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
     size_t ib = 0;
     for (; ib + 4 <= nb; ib += 4) {
+        _mm_prefetch((const char *)(x + ib) + CK_STREAM_PREFETCH, _MM_HINT_T0);
+        _mm_prefetch((const char *)(x + ib) + CK_STREAM_PREFETCH + 64, _MM_HINT_T0);
+        _mm_prefetch((const char *)(x + ib) + CK_STREAM_PREFETCH + 128, _MM_HINT_T0);
         a0 = head_block(x + ib, y + ib, a0, ones);
         a1 = head_block(x + ib + 1, y + ib + 1, a1, ones);
         a2 = head_block(x + ib + 2, y + ib + 2, a2, ones);

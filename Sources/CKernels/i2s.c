@@ -41,6 +41,7 @@ CK_AVX2 static int32_t i2s_row_avx2(const uint8_t *w, const int8_t *q, size_t nb
         const size_t be = b0 + I2S_FLUSH < nb ? b0 + I2S_FLUSH : nb;
         __m256i s = _mm256_setzero_si256(), t = s; /* two chains; each adds <= 1536 per block and lane */
         for (size_t b = b0; b < be; b++) {
+            if (!(b & 1)) _mm_prefetch((const char *)(w + b * 32) + CK_STREAM_PREFETCH, _MM_HINT_T0);
             __m256i x = _mm256_loadu_si256((const __m256i *)(w + b * 32));
             I2S_DECODE(x, c0, c1, c2, c3);
             const int8_t *qb = q + b * CK_QK_I2S;
@@ -56,20 +57,41 @@ CK_AVX2 static int32_t i2s_row_avx2(const uint8_t *w, const int8_t *q, size_t nb
     return ck_hsum_i32_8(acc);
 }
 
-/* VNNI: four independent int32 chains (one per 32-weight group of the block), no int16 stage. */
+/* Software prefetch CK_STREAM_PREFETCH bytes ahead of the weight stream (one per 64-byte line; ck_internal.h). */
+
+/* VNNI without shifts: group k of a block (bits 7-2k..6-2k of each byte) is masked in place, so its products are
+ * code · 4^(3−k) · q; the group's accumulator is shifted back (exactly: every product is a multiple of 4^(3−k))
+ * at the end. Two blocks per iteration into eight independent int32 chains: one chain per group was bound by
+ * the vpdpbusd latency. Lane bound: 2 · 192 · 128 per block pair, far from 2^31 for n <= 2^22. */
+#define I2S_MASKS256 \
+    const __m256i k0 = _mm256_set1_epi8((char)0xC0), k1 = _mm256_set1_epi8(0x30), k2 = _mm256_set1_epi8(0x0C), \
+                  k3 = _mm256_set1_epi8(0x03)
+#define I2S_MASKED256(DP, acc, x, K, qp) acc = DP(acc, _mm256_and_si256(x, K), _mm256_loadu_si256((const __m256i *)(qp)))
+#define I2S_BLOCK256(DP, a0, a1, a2, a3, x, qb)                                                    \
+    I2S_MASKED256(DP, a0, x, k0, qb); I2S_MASKED256(DP, a1, x, k1, (qb) + 32);                     \
+    I2S_MASKED256(DP, a2, x, k2, (qb) + 64); I2S_MASKED256(DP, a3, x, k3, (qb) + 96)
+#define I2S_UNMASK256(a0, a1, a2, a3)                                                               \
+    _mm256_add_epi32(_mm256_add_epi32(_mm256_srai_epi32(a0, 6), _mm256_srai_epi32(a1, 4)),         \
+                     _mm256_add_epi32(_mm256_srai_epi32(a2, 2), a3))
+
 CK_AVXVNNI static int32_t i2s_row_vnni(const uint8_t *w, const int8_t *q, size_t nb) {
-    const __m256i m3 = _mm256_set1_epi8(3);
-    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
-    for (size_t b = 0; b < nb; b++) {
-        __m256i x = _mm256_loadu_si256((const __m256i *)(w + b * 32));
-        I2S_DECODE(x, c0, c1, c2, c3);
+    I2S_MASKS256;
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    size_t b = 0;
+    for (; b + 2 <= nb; b += 2) {
+        _mm_prefetch((const char *)(w + b * 32) + CK_STREAM_PREFETCH, _MM_HINT_T0);
+        const __m256i x = _mm256_loadu_si256((const __m256i *)(w + b * 32));
+        const __m256i y = _mm256_loadu_si256((const __m256i *)(w + b * 32 + 32));
         const int8_t *qb = q + b * CK_QK_I2S;
-        a0 = _mm256_dpbusd_avx_epi32(a0, c0, _mm256_loadu_si256((const __m256i *)qb));
-        a1 = _mm256_dpbusd_avx_epi32(a1, c1, _mm256_loadu_si256((const __m256i *)(qb + 32)));
-        a2 = _mm256_dpbusd_avx_epi32(a2, c2, _mm256_loadu_si256((const __m256i *)(qb + 64)));
-        a3 = _mm256_dpbusd_avx_epi32(a3, c3, _mm256_loadu_si256((const __m256i *)(qb + 96)));
+        I2S_BLOCK256(_mm256_dpbusd_avx_epi32, a0, a1, a2, a3, x, qb);
+        I2S_BLOCK256(_mm256_dpbusd_avx_epi32, b0, b1, b2, b3, y, qb + CK_QK_I2S);
     }
-    return ck_hsum_i32_8(_mm256_add_epi32(_mm256_add_epi32(a0, a1), _mm256_add_epi32(a2, a3)));
+    if (b < nb) {
+        const __m256i x = _mm256_loadu_si256((const __m256i *)(w + b * 32));
+        I2S_BLOCK256(_mm256_dpbusd_avx_epi32, a0, a1, a2, a3, x, q + b * CK_QK_I2S);
+    }
+    return ck_hsum_i32_8(I2S_UNMASK256(_mm256_add_epi32(a0, b0), _mm256_add_epi32(a1, b1),
+                                       _mm256_add_epi32(a2, b2), _mm256_add_epi32(a3, b3)));
 }
 
 CK_AVX2 static void i2s_gemv_avx2(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q,
@@ -235,6 +257,7 @@ void ck_i2s_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const int
     if (row1 <= row0 || ntok == 0) return;
     int32_t *out = out_sums + row0;
 #if CK_X86
+    if (ck_avx512() && ck_i2s_avx512_fits(n)) { ck_count(K_I2S_GEMM_AVX512); ck_i2s_gemm_avx512(w, n, row0, row1, q, ldq, ntok, out, ldo); return; }
     if (ck_vnni()) { ck_count(K_I2S_GEMM_VNNI); i2s_gemm_vnni(w, n, row0, row1, q, ldq, ntok, out, ldo); return; }
     if (ck_avx2()) { ck_count(K_I2S_GEMM_AVX2); i2s_gemm_avx2(w, n, row0, row1, q, ldq, ntok, out, ldo); return; }
 #endif

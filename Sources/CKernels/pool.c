@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <time.h>
 
 #define GEN_SHIFT 40
 #define N_SHIFT 20
@@ -22,6 +23,7 @@
 struct ck_pool {
     int n_threads;
     unsigned spin;
+    _Atomic unsigned spin_us;                   /* wall-clock spin budget; 0: use `spin` iterations */
     pthread_t *workers;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -47,6 +49,25 @@ static inline void cpu_relax(void) {
 
 static inline unsigned gen_of(uint64_t s) { return (unsigned)(s >> GEN_SHIFT); }
 
+static inline uint64_t now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Whether an idle worker should keep spinning: within the wall-clock budget when one is set (checked every 64
+ * spins, yielding the CPU there so other runnable threads are not starved), else for `spin` iterations. */
+static inline int keep_spinning(ck_pool *p, unsigned spins, uint64_t *since) {
+    const unsigned budget = atomic_load_explicit(&p->spin_us, memory_order_relaxed);
+    if (budget == 0) return spins < p->spin;
+    if (spins & 63) return 1;
+    const uint64_t t = now_us();
+    if (*since == 0) *since = t;
+    if (t - *since >= budget) return 0;
+    sched_yield();
+    return 1;
+}
+
 /* Claims and runs tasks of generation g until none is left (or a newer job replaced it). */
 static void run_tasks(ck_pool *p, unsigned g, int thread) {
     uint64_t s = atomic_load_explicit(&p->state, memory_order_acquire);
@@ -71,15 +92,17 @@ static void *worker_main(void *arg) {
     unsigned seen = 0; /* generation 0 is the initial state; the first job is generation 1 */
     for (;;) {
         unsigned g, spins = 0;
+        uint64_t since = 0;
         while ((g = gen_of(atomic_load_explicit(&p->state, memory_order_acquire))) == seen) {
             if (atomic_load_explicit(&p->stop, memory_order_relaxed)) return NULL;
-            if (++spins < p->spin) { cpu_relax(); continue; }
+            if (keep_spinning(p, ++spins, &since)) { cpu_relax(); continue; }
             pthread_mutex_lock(&p->mu);
             atomic_fetch_add(&p->sleepers, 1);
             while (gen_of(atomic_load(&p->state)) == seen && !atomic_load(&p->stop)) pthread_cond_wait(&p->cv, &p->mu);
             atomic_fetch_sub(&p->sleepers, 1);
             pthread_mutex_unlock(&p->mu);
             spins = 0;
+            since = 0;
         }
         if (atomic_load(&p->stop)) return NULL;
         seen = g;
@@ -135,6 +158,7 @@ void ck_pool_destroy(ck_pool *p) {
 
 int ck_pool_threads(const ck_pool *p) { return p ? p->n_threads : 0; }
 void ck_pool_set_spin(ck_pool *p, unsigned spin) { if (p) p->spin = spin; }
+void ck_pool_set_spin_us(ck_pool *p, unsigned us) { if (p) atomic_store(&p->spin_us, us); }
 
 struct offset_job { ck_task_fn fn; void *ctx; size_t base; };
 static void offset_task(void *ctx, size_t task, int thread) {

@@ -21,6 +21,7 @@ extension GGUFFile {
             return (lo < starts.count ? starts[lo] : dataSize) - off
         }
 
+        let names = Set(infos.map(\.name))
         var out = [GGUFTensorInfo]()
         out.reserveCapacity(infos.count)
         for t in infos {
@@ -31,12 +32,19 @@ extension GGUFFile {
                 throw GGUFError(.unknownTensorType, at: t.at, "tensor '\(t.name)' has type id \(t.typeID), which no known ggml (0–41) or bitnet.cpp (36–39) type uses")
             }
             let available = span(t.offset)
+            // bitnet.cpp's TL form: the weight holds no scale tail when a `<name>_scale` tensor exists.
+            let scaleName = t.name + TensorTypeTraits.tlScaleSuffix
+            func separate(_ c: TensorTypeTraits) -> Bool { (c.format == .tl1 || c.format == .tl2) && names.contains(scaleName) }
+            func size(_ c: TensorTypeTraits) -> Int? {
+                separate(c) ? c.tlDataSize(elements: n, rowLength: row) : c.byteSize(elements: n, rowLength: row)
+            }
             let traits: TensorTypeTraits
             if candidates.count == 1 {
                 traits = candidates[0]
             } else {
                 let ranked = candidates.compactMap { c -> (TensorTypeTraits, Int)? in
-                    c.slack(elements: n, rowLength: row, span: available).map { (c, $0) }
+                    guard let s = size(c), s <= available else { return nil }
+                    return (c, available - s)
                 }.sorted { a, b in
                     if a.1 != b.1 { return a.1 < b.1 }
                     let fa = a.0.origin != .mainline && a.0.origin != .mainlineRemoved
@@ -50,7 +58,7 @@ extension GGUFFile {
                 }
                 traits = best.0
             }
-            guard let size = traits.byteSize(elements: n, rowLength: row) else {
+            guard let size = size(traits) else {
                 if row % traits.blockSize == 0 {
                     throw GGUFError(.overflow, at: t.at, "tensor '\(t.name)' byte size (\(n) elements of \(traits.name)) overflows")
                 }
@@ -63,7 +71,7 @@ extension GGUFFile {
             }
             out.append(GGUFTensorInfo(name: t.name, dims: t.dims, typeID: t.typeID, type: traits,
                                       relativeOffset: t.offset, offset: dataOffset + t.offset,
-                                      byteCount: byteCount, infoOffset: t.at))
+                                      byteCount: byteCount, infoOffset: t.at, scaleTensor: separate(traits) ? scaleName : nil))
         }
         let byStart = out.sorted { $0.offset < $1.offset }
         for (a, b) in zip(byStart, byStart.dropFirst()) where b.offset < a.offset + a.byteCount {

@@ -15,6 +15,9 @@ public struct GGUFTensorInfo: Sendable, CustomStringConvertible {
     public let byteCount: Int
     /// Where this tensor's info record starts in the file.
     public let infoOffset: Int
+    /// TL1/TL2 in bitnet.cpp's form: the separate F32 tensor holding the scale (`<name>_scale`); the weight
+    /// tensor then has no scale tail. nil otherwise.
+    public var scaleTensor: String? = nil
 
     public var elementCount: Int { dims.reduce(1, *) }
     /// Absolute byte range in the file.

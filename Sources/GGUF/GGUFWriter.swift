@@ -52,7 +52,10 @@ public struct GGUFWriter {
     }
 
     /// Adds a tensor. `dims[0]` is the contiguous axis. The byte size follows from the traits table.
-    public mutating func addTensor(_ name: String, dims: [Int], type: TensorFormat, _ source: GGUFTensorSource) throws {
+    /// `separateScale`: TL1/TL2 in bitnet.cpp's form, without the 32-byte scale tail (the caller adds the
+    /// `<name>_scale` F32 tensor).
+    public mutating func addTensor(_ name: String, dims: [Int], type: TensorFormat, _ source: GGUFTensorSource,
+                                   separateScale: Bool = false) throws {
         let traits = type.traits
         guard !name.isEmpty, tensors.allSatisfy({ $0.name != name }) else {
             throw GGUFError(.invalidArgument, at: nil, "tensor name '\(name)' is empty or already used")
@@ -66,7 +69,10 @@ public struct GGUFWriter {
             guard !o else { throw GGUFError(.invalidArgument, at: nil, "tensor '\(name)' element count overflows") }
             n = p
         }
-        guard let size = traits.byteSize(elements: n, rowLength: dims[0]) else {
+        guard !separateScale || type == .tl1 || type == .tl2 else {
+            throw GGUFError(.invalidArgument, at: nil, "tensor '\(name)': only TL1/TL2 have a separate-scale form")
+        }
+        guard let size = separateScale ? traits.tlDataSize(elements: n, rowLength: dims[0]) : traits.byteSize(elements: n, rowLength: dims[0]) else {
             throw GGUFError(.invalidArgument, at: nil, "tensor '\(name)' dims \(dims) do not fit type \(traits.name) (block size \(traits.blockSize))")
         }
         if case .bytes(let b) = source {

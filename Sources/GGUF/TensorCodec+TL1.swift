@@ -51,17 +51,19 @@ extension TensorCodec {
     }
 
     /// Decodes TL1 bytes (layout + 32-byte tail with the f32 scale) back to ternary values and the scale.
-    public static func decodeTL1(_ bytes: UnsafeRawBufferPointer, rows: Int, cols: Int, config: TLConfig) throws -> TernaryWeights {
+    /// `scale`: bitnet.cpp's form, the scale from the separate `<name>_scale` tensor and no tail in `bytes`.
+    public static func decodeTL1(_ bytes: UnsafeRawBufferPointer, rows: Int, cols: Int, config: TLConfig,
+                                 scale separate: Float? = nil) throws -> TernaryWeights {
         try tl1Check(rows: rows, cols: cols, config: config)
         let n = rows * cols
-        guard bytes.count >= n / 4 + 4 else { throw tlError("TL1: \(bytes.count) bytes cannot hold a \(rows)×\(cols) weight") }
+        guard bytes.count >= n / 4 + (separate == nil ? 4 : 0) else { throw tlError("TL1: \(bytes.count) bytes cannot hold a \(rows)×\(cols) weight") }
         var v = [Int8](repeating: 0, count: n)
         try tl1Walk(rows: rows, cols: cols, config: config) { byte, row, pair in
             let b = bytes[byte], o = row * cols + 2 * pair
             (v[o], v[o + 1]) = try tlPairValues(b >> 4)
             (v[o + 2], v[o + 3]) = try tlPairValues(b & 0xF)
         }
-        let scale = Float(bitPattern: bytes.loadUnaligned(fromByteOffset: n / 4, as: UInt32.self).littleEndian)
+        let scale = separate ?? Float(bitPattern: bytes.loadUnaligned(fromByteOffset: n / 4, as: UInt32.self).littleEndian)
         return TernaryWeights(values: v, scales: [scale], scaleBlock: max(n, 1))
     }
 

@@ -99,9 +99,13 @@ extension TensorCodec {
     }
 
     /// Decodes TL2 bytes (as `encodeTL2` writes them) to ternary values and the scale.
-    public static func decodeTL2(_ bytes: UnsafeRawBufferPointer, rows: Int, cols: Int, config: TLConfig) throws -> TernaryWeights {
+    /// `scale`: bitnet.cpp's form, the scale from the separate `<name>_scale` tensor and no tail in `bytes`.
+    public static func decodeTL2(_ bytes: UnsafeRawBufferPointer, rows: Int, cols: Int, config: TLConfig,
+                                 scale separate: Float? = nil) throws -> TernaryWeights {
         try tl2Check(rows: rows, cols: cols, config: config)
-        guard let total = TensorFormat.tl2.traits.byteSize(elements: rows * cols, rowLength: cols), bytes.count >= total else {
+        let traits = TensorFormat.tl2.traits
+        guard let total = separate == nil ? traits.byteSize(elements: rows * cols, rowLength: cols)
+                                          : traits.tlDataSize(elements: rows * cols, rowLength: cols), bytes.count >= total else {
             throw tlError("TL2: \(bytes.count) bytes cannot hold a \(rows)×\(cols) weight")
         }
         var v = [Int8](repeating: 0, count: rows * cols)
@@ -127,7 +131,7 @@ extension TensorCodec {
                 (v[o + 2], v[o + 3]) = try tlPairValues(b & 0xF)
             }
         }
-        let scale = Float(bitPattern: bytes.loadUnaligned(fromByteOffset: total - 32, as: UInt32.self).littleEndian)
+        let scale = separate ?? Float(bitPattern: bytes.loadUnaligned(fromByteOffset: total - 32, as: UInt32.self).littleEndian)
         return TernaryWeights(values: v, scales: [scale], scaleBlock: max(rows * cols, 1))
     }
 }

@@ -1,7 +1,7 @@
 import GGUF
 
 extension Conversion {
-    enum Action { case copy, ternary, embedding(TensorFormat) }
+    enum Action { case copy, ternary, embedding(TensorFormat), drop }
 
     /// Every decision for one conversion, made (and every refusal raised) before anything is written.
     struct Plan {
@@ -12,20 +12,25 @@ extension Conversion {
         let inputTL: [TLShape: TLConfig]
         var outputTL: [TLShape: TLConfig] = [:]
         var actions: [String: Action] = [:]
+        /// The one scale of each ternary tensor, for one-scale targets (I2_S, TL1, TL2).
+        var scales: [String: Float] = [:]
 
         static let decodable: Set<TensorFormat> = [.i2_s, .tq1_0, .tq2_0, .bitnet32_f16, .tl1, .tl2]
 
         init(file: GGUFFile, options: Options) throws {
             self.file = file
             self.options = options
-            inputInterleave = ModelInspector.i2sInterleave(file) ?? 128
+            inputInterleave = options.inputI2SInterleave ?? ModelInspector.i2sInterleave(file) ?? 128
             inputTL = Self.recordedTL(file)
-            guard options.i2sInterleave == 128 || options.i2sInterleave == 64 else {
-                throw Failure("I2_S interleave must be 128 or 64, not \(options.i2sInterleave)")
+            for v in [options.i2sInterleave, inputInterleave] where v != 128 && v != 64 {
+                throw Failure("I2_S interleave must be 128 or 64, not \(v)")
             }
             let target = options.target.format
+            let separateScales = Set(file.tensors.compactMap(\.scaleTensor))
             for t in file.tensors {
-                if t.type.isTernary {
+                if separateScales.contains(t.name) {
+                    actions[t.name] = .drop          // folded into the converted tensor (tail or a new `_scale`)
+                } else if t.type.isTernary {
                     guard Self.decodable.contains(t.type.format) else {
                         throw Failure("tensor '\(t.name)' is \(t.type.name), which convert cannot decode")
                     }
@@ -34,10 +39,13 @@ extension Conversion {
                         outputTL[shape] = try config(for: target, shape, tensor: t.name, recorded: false)
                     }
                     // Decoding and encoding check every exactness rule; the bytes are produced again when written.
-                    _ = try encodeTernary(t)
+                    let w = try decode(t)
+                    if [.i2_s, .tl1, .tl2].contains(target) {
+                        scales[t.name] = try Conversion.singleScale(w, tensor: t.name, target: target)
+                    }
+                    _ = try encodeTernary(t, decoded: w)
                     actions[t.name] = .ternary
-                } else if t.name == "token_embd.weight", options.embedding != .keep {
-                    let format: TensorFormat = options.embedding == .f16 ? .f16 : .q8_0
+                } else if t.name == "token_embd.weight", let format = options.embedding.format {
                     guard TensorCodec.dequantizable.contains(t.type.format) else {
                         throw Failure("cannot re-encode token_embd.weight: no decoder for \(t.type.name)")
                     }
@@ -81,16 +89,25 @@ extension Conversion {
             case .tl1, .tl2:
                 let s = try Self.matrix(t)
                 let c = try config(for: t.type.format, s, tensor: t.name, recorded: true)
-                return t.type.format == .tl1 ? try TensorCodec.decodeTL1(bytes, rows: s.rows, cols: s.cols, config: c)
-                                             : try TensorCodec.decodeTL2(bytes, rows: s.rows, cols: s.cols, config: c)
+                let scale = try t.scaleTensor.map { try separateScale($0, of: t.name) }
+                return t.type.format == .tl1 ? try TensorCodec.decodeTL1(bytes, rows: s.rows, cols: s.cols, config: c, scale: scale)
+                                             : try TensorCodec.decodeTL2(bytes, rows: s.rows, cols: s.cols, config: c, scale: scale)
             default:
                 return try TensorCodec.ternary(bytes, format: t.type.format, count: t.elementCount,
                                                options: .init(i2sInterleave: inputInterleave))
             }
         }
 
-        func encodeTernary(_ t: GGUFTensorInfo) throws -> [UInt8] {
-            let w = try decode(t)
+        /// bitnet.cpp's `<name>_scale` tensor: F32, its first value is the scale.
+        func separateScale(_ name: String, of weight: String) throws -> Float {
+            guard let s = file.tensor(named: name), s.type.format == .f32, s.byteCount >= 4 else {
+                throw Failure("tensor '\(weight)': its scale tensor '\(name)' is not an F32 value")
+            }
+            return Float(bitPattern: file.tensorBytes(s).loadUnaligned(as: UInt32.self).littleEndian)
+        }
+
+        func encodeTernary(_ t: GGUFTensorInfo, decoded: TernaryWeights? = nil) throws -> [UInt8] {
+            let w = try decoded ?? decode(t)
             let target = options.target
             switch target {
             case .i2_s, .tl1, .tl2:
@@ -116,7 +133,11 @@ extension Conversion {
 
         func encodeEmbedding(_ t: GGUFTensorInfo, as format: TensorFormat) throws -> [UInt8] {
             let x = try TensorCodec.dequantize(file.tensorBytes(t), format: t.type.format, count: t.elementCount)
-            return format == .f16 ? TensorCodec.encodeF16(x) : TensorCodec.quantizeQ8_0(x)
+            switch format {
+            case .f16: return TensorCodec.encodeF16(x)
+            case .q6_k: return TensorCodec.quantizeQ6_K(x)
+            default: return TensorCodec.quantizeQ8_0(x)
+            }
         }
     }
 }

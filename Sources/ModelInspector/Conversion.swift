@@ -35,8 +35,20 @@ public enum Conversion {
 
     /// What to do with `token_embd.weight`.
     public enum Embedding: String, CaseIterable, Sendable {
-        case keep, f16, q8_0
+        case keep, f16, q8_0, q6_k
+        var format: TensorFormat? {
+            switch self {
+            case .keep: nil
+            case .f16: .f16
+            case .q8_0: .q8_0
+            case .q6_k: .q6_k
+            }
+        }
     }
+
+    /// Where TL1/TL2 output keeps each tensor's scale: a 32-byte tail of the tensor (our default, self-contained
+    /// like I2_S) or bitnet.cpp's form, a separate F32 tensor `<name>_scale` after it (what its converter writes).
+    public enum TLScale: String, CaseIterable, Sendable { case tail, tensor }
 
     public struct Options: Sendable {
         public var target: Target
@@ -46,8 +58,13 @@ public enum Conversion {
         public var tlConfig: TLConfig?
         /// I2_S interleave of the output (128 x86, 64 ARM).
         public var i2sInterleave: Int
-        public init(target: Target, embedding: Embedding = .keep, tlConfig: TLConfig? = nil, i2sInterleave: Int = 128) {
+        public var tlScale: TLScale
+        /// I2_S interleave of the input; nil = the recorded key, else 128.
+        public var inputI2SInterleave: Int?
+        public init(target: Target, embedding: Embedding = .keep, tlConfig: TLConfig? = nil, i2sInterleave: Int = 128,
+                    tlScale: TLScale = .tail, inputI2SInterleave: Int? = nil) {
             self.target = target; self.embedding = embedding; self.tlConfig = tlConfig; self.i2sInterleave = i2sInterleave
+            self.tlScale = tlScale; self.inputI2SInterleave = inputI2SInterleave
         }
     }
 
@@ -58,6 +75,8 @@ public enum Conversion {
         public var copied: Int
         /// Tensors re-encoded because of `--embedding`.
         public var reencoded: Int
+        /// bitnet.cpp's separate TL scale tensors of the input, folded into the converted tensors.
+        public var dropped: Int = 0
     }
 
     /// Metadata keys recording the TL tile configuration of the shapes in a file we wrote: parallel u32
@@ -81,15 +100,7 @@ public enum Conversion {
         }
         if let ft = options.target.fileType { writer.set("general.file_type", .uint32(ft)) }
         if options.target == .i2_s { writer.set(ModelInspector.i2sInterleaveKey, .uint32(UInt32(options.i2sInterleave))) }
-        if options.target == .tl1 || options.target == .tl2 {
-            let shapes = plan.outputTL.sorted { ($0.key.rows, $0.key.cols) < ($1.key.rows, $1.key.cols) }
-            func arr(_ f: (TLShape, TLConfig) -> Int) -> GGUFWriteValue { .array(.uint32, shapes.map { .uint32(UInt32(f($0.key, $0.value))) }) }
-            writer.set(tlKeys.rows, arr { s, _ in s.rows })
-            writer.set(tlKeys.cols, arr { s, _ in s.cols })
-            writer.set(tlKeys.bm, arr { _, c in c.bigM })
-            writer.set(tlKeys.bk, arr { _, c in c.bigK })
-            writer.set(tlKeys.bmm, arr { _, c in c.smallM })
-        }
+        if options.target == .tl1 || options.target == .tl2 { recordTL(&writer, plan.outputTL) }
         var summary = Summary(converted: 0, copied: 0, reencoded: 0)
         for t in file.tensors {
             let action = plan.actions[t.name]!
@@ -99,8 +110,19 @@ public enum Conversion {
                 try writer.addTensor(t.name, dims: t.dims, type: t.type.format, .stream { out in try out.write(file.tensorBytes(t)) })
             case .ternary:
                 summary.converted += 1
-                try writer.addTensor(t.name, dims: t.dims, type: options.target.format,
-                                     .stream { out in try out.write(plan.encodeTernary(t)) })
+                let format = options.target.format
+                if (format == .tl1 || format == .tl2) && options.tlScale == .tensor {
+                    guard let data = format.traits.tlDataSize(elements: t.elementCount, rowLength: t.dims[0]),
+                          let scale = plan.scales[t.name] else { throw Failure("tensor '\(t.name)' has no \(format.traits.name) size") }
+                    try writer.addTensor(t.name, dims: t.dims, type: format, .stream { out in
+                        try out.write(Array(plan.encodeTernary(t)[0 ..< data]))
+                    }, separateScale: true)
+                    try writer.addTensor(t.name + TensorTypeTraits.tlScaleSuffix, dims: [1], type: .f32, .bytes(TensorCodec.encodeF32([scale])))
+                } else {
+                    try writer.addTensor(t.name, dims: t.dims, type: format, .stream { out in try out.write(plan.encodeTernary(t)) })
+                }
+            case .drop:
+                summary.dropped += 1
             case .embedding(let format):
                 summary.reencoded += 1
                 try writer.addTensor(t.name, dims: t.dims, type: format, .stream { out in try out.write(plan.encodeEmbedding(t, as: format)) })
@@ -126,4 +148,15 @@ public enum Conversion {
     }
 
     struct TLShape: Hashable { var rows: Int, cols: Int }
+
+    /// Writes `tlKeys` for `configs`, one entry per shape, sorted by shape.
+    static func recordTL(_ writer: inout GGUFWriter, _ configs: [TLShape: TLConfig]) {
+        let shapes = configs.sorted { ($0.key.rows, $0.key.cols) < ($1.key.rows, $1.key.cols) }
+        func arr(_ f: (TLShape, TLConfig) -> Int) -> GGUFWriteValue { .array(.uint32, shapes.map { .uint32(UInt32(f($0.key, $0.value))) }) }
+        writer.set(tlKeys.rows, arr { s, _ in s.rows })
+        writer.set(tlKeys.cols, arr { s, _ in s.cols })
+        writer.set(tlKeys.bm, arr { _, c in c.bigM })
+        writer.set(tlKeys.bk, arr { _, c in c.bigK })
+        writer.set(tlKeys.bmm, arr { _, c in c.smallM })
+    }
 }

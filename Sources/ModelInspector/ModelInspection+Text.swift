@@ -21,6 +21,15 @@ extension ModelInspection {
         row("", "vocab \(n(s.vocab) ?? "?"), context \(n(s.context) ?? "?"), rope base \(s.ropeBase.map { Self.num($0) } ?? "?"), eps \(s.eps.map { String(format: "%g", $0) } ?? "?")")
         row("parameters", Self.count(parameters))
         row("ternary weights", ternaryDescription ?? "none")
+        if let t = tlScale {
+            row("tl scales", t == "tensor" ? "separate <name>_scale F32 tensors (bitnet.cpp's converter)" : "in a 32-byte tail of each tensor")
+        }
+        if let p = i2sInterleaveProbe {
+            let detail = p.method == "metadata" ? "recorded in the file (bitnet_doctor.i2_s.interleave)"
+                : "probe: perplexity " + p.perplexities.sorted { Int($0.key)! > Int($1.key)! }
+                    .map { "\($0.key) → \(String(format: "%.2f", $0.value))" }.joined(separator: ", ") + " over \(p.tokens) tokens"
+            row("i2_s interleave", "\(p.chosen)  (\(detail))")
+        }
         row("embedding", embeddingType.map { "\($0.uppercased())\(tiedEmbeddings ? " (tied: also the output head)" : "")" })
         if !tiedEmbeddings, let h = headType { row("output head", h.uppercased()) }
         let b = bytesPerTokenBreakdown

@@ -19,6 +19,11 @@ public struct ModelInspection: Codable, Sendable, Equatable {
     public var ternaryDescription: String?
     /// I2_S block interleave: "128", "64" or "unknown" (nil when the model has no I2_S tensors).
     public var i2sInterleave: String?
+    /// TL1/TL2 only: where the scales are: "tail" (in each tensor, files we write) or "tensor" (separate
+    /// `<name>_scale` F32 tensors, bitnet.cpp's converter).
+    public var tlScale: String?
+    /// Only with `inspect --probe-interleave` on a model with I2_S tensors: how the interleave was decided.
+    public var i2sInterleaveProbe: InterleaveProbeReport?
     public var embeddingType: String?
     /// The output head's type: `output.weight`, or the embedding when tied.
     public var headType: String?
@@ -124,6 +129,20 @@ public struct ModelInspection: Codable, Sendable, Equatable {
         }
     }
 
+    /// The I2_S interleave decision (`InterleaveProbe` in the engine): `method` "metadata" (our key is in the
+    /// file; nothing ran) or "perplexity" (the probe text was run under each candidate; lower perplexity wins).
+    public struct InterleaveProbeReport: Codable, Sendable, Equatable {
+        public var chosen: Int
+        /// Keyed by candidate ("128", "64"); empty for "metadata".
+        public var perplexities: [String: Double]
+        /// Predicted tokens of the probe text.
+        public var tokens: Int
+        public var method: String
+        public init(chosen: Int, perplexities: [String: Double], tokens: Int, method: String) {
+            self.chosen = chosen; self.perplexities = perplexities; self.tokens = tokens; self.method = method
+        }
+    }
+
     public struct Verdict: Codable, Sendable, Equatable {
         public var ok: Bool
         public var reason: String
@@ -138,6 +157,7 @@ public struct ModelInspection: Codable, Sendable, Equatable {
         case architecture, name, shape, parameters, formats, tokenizer, file, compatibility, warnings
         case schemaVersion = "schema_version", ternaryFormat = "ternary_format"
         case ternaryDescription = "ternary_description", i2sInterleave = "i2s_interleave"
+        case i2sInterleaveProbe = "i2s_interleave_probe", tlScale = "tl_scale"
         case embeddingType = "embedding_type", headType = "head_type", tiedEmbeddings = "tied_embeddings"
         case bytesPerToken = "bytes_per_token", bytesPerTokenBreakdown = "bytes_per_token_breakdown"
         case chatTemplate = "chat_template", fileType = "file_type", tensors, metadata

@@ -60,6 +60,8 @@ public enum ModelInspector {
                         alignment: f.alignment, tensorCount: f.tensors.count, metadataCount: m.count,
                         dialect: f.dialect.rawValue, dialectReason: f.dialectReason),
             compatibility: [:], warnings: [])
+        let tl = ternary.filter { $0.type.format == .tl1 || $0.type.format == .tl2 }
+        if !tl.isEmpty { inspection.tlScale = tl.contains { $0.scaleTensor != nil } ? "tensor" : "tail" }
         inspection.compatibility = Compatibility.verdicts(f, inspection)
         inspection.warnings = Warnings.of(f, inspection)
         return inspection

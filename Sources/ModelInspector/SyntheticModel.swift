@@ -9,24 +9,45 @@ public enum SyntheticModel {
     }
 
     public enum WeightFormat: String, CaseIterable, Sendable {
-        case i2_s, tq2_0, tq1_0, f16, f32
-        var tensorFormat: TensorFormat {
+        case i2_s, tq2_0, tq1_0, tl1, tl2, bitnet32_f16 = "bitnet32-f16", f16, f32
+        public var tensorFormat: TensorFormat {
             switch self {
             case .i2_s: .i2_s
             case .tq2_0: .tq2_0
             case .tq1_0: .tq1_0
+            case .tl1: .tl1
+            case .tl2: .tl2
+            case .bitnet32_f16: .bitnet32_f16
             case .f16: .f16
             case .f32: .f32
             }
         }
-        /// `general.file_type`: bitnet.cpp's I2_S is 40; TQ1_0/TQ2_0 are 36/37 in both llama.cpps.
-        var fileType: UInt32 {
+        /// `general.file_type`: bitnet.cpp's TL1/TL2/I2_S are 38/39/40; TQ1_0/TQ2_0 are 36/37 in both llama.cpps;
+        /// BitNet32-F16 has no published value (the key is left out).
+        var fileType: UInt32? {
             switch self {
             case .i2_s: 40
             case .tq1_0: 36
             case .tq2_0: 37
+            case .tl1: 38
+            case .tl2: 39
+            case .bitnet32_f16: nil
             case .f16: 1
             case .f32: 0
+            }
+        }
+        var isTernary: Bool { self != .f16 && self != .f32 }
+    }
+
+    /// Type of `token_embd.weight` (also the head: synthetic models tie it).
+    public enum EmbeddingFormat: String, CaseIterable, Sendable {
+        case f16, q8_0, q6_k, f32
+        public var tensorFormat: TensorFormat {
+            switch self {
+            case .f16: .f16
+            case .q8_0: .q8_0
+            case .q6_k: .q6_k
+            case .f32: .f32
             }
         }
     }
@@ -50,11 +71,18 @@ public enum SyntheticModel {
         public var vocabPath: String?
         public var seed: UInt64
         public var i2sInterleave: Int
+        /// nil: F16 (F32 for `format` f32).
+        public var embedding: EmbeddingFormat?
+        /// TL1/TL2 tile configuration for shapes without a published preset (nil: a common one that tiles).
+        public var tlConfig: TLConfig?
         public init(shape: Shape = .tiny, format: WeightFormat = .i2_s, architecture: Architecture = .bitnetB158,
-                    vocabPath: String? = nil, seed: UInt64 = 0, i2sInterleave: Int = 128) {
+                    vocabPath: String? = nil, seed: UInt64 = 0, i2sInterleave: Int = 128,
+                    embedding: EmbeddingFormat? = nil, tlConfig: TLConfig? = nil) {
             self.shape = shape; self.format = format; self.architecture = architecture
             self.vocabPath = vocabPath; self.seed = seed; self.i2sInterleave = i2sInterleave
+            self.embedding = embedding; self.tlConfig = tlConfig
         }
+        var embeddingFormat: EmbeddingFormat { embedding ?? (format == .f32 ? .f32 : .f16) }
     }
 
     /// Published shapes: tiny (tests), 700m and 3b (1bitLLM bitnet_b1_58-large / -3B), 2b-4t (Microsoft).
@@ -108,11 +136,18 @@ public enum SyntheticModel {
         if f == .i2_s, d.hidden % o.i2sInterleave != 0 || d.ffn % o.i2sInterleave != 0 {
             throw GGUFError(.invalidArgument, at: nil, "shape \(o.shape.rawValue) is not a multiple of the I2_S block (\(o.i2sInterleave))")
         }
+        let e = o.embeddingFormat.tensorFormat
+        if d.hidden % e.traits.blockSize != 0 {
+            throw GGUFError(.invalidArgument, at: nil, "shape \(o.shape.rawValue) (hidden \(d.hidden)) is not a multiple of \(e.traits.name)'s \(e.traits.blockSize)-weight block; choose another --embedding")
+        }
+        let tl = try tlConfigs(d, o)
 
         w.set("general.architecture", .string(arch))
         w.set("general.name", .string("synthetic \(o.shape.rawValue) \(f.rawValue) seed \(o.seed)"))
-        w.set("general.file_type", .uint32(f.fileType))
-        if f != .f16 && f != .f32 { w.set("general.quantization_version", .uint32(2)) }
+        if let ft = f.fileType { w.set("general.file_type", .uint32(ft)) }
+        if f.isTernary || o.embeddingFormat == .q8_0 || o.embeddingFormat == .q6_k {
+            w.set("general.quantization_version", .uint32(2))
+        }
         w.set("\(arch).vocab_size", .uint32(UInt32(d.vocab)))
         w.set("\(arch).context_length", .uint32(UInt32(d.context)))
         w.set("\(arch).embedding_length", .uint32(UInt32(d.hidden)))
@@ -126,10 +161,31 @@ public enum SyntheticModel {
         w.set("bitnet_doctor.synth.shape", .string(o.shape.rawValue))
         w.set("bitnet_doctor.synth.seed", .uint64(o.seed))
         if f == .i2_s { w.set(ModelInspector.i2sInterleaveKey, .uint32(UInt32(o.i2sInterleave))) }
+        if !tl.isEmpty { Conversion.recordTL(&w, tl) }
         for (k, v) in tokenizer { w.set(k, v) }
 
-        try addTensors(&w, d, o)
+        try addTensors(&w, d, o, tl)
         return w
+    }
+
+    /// The ternary weight shapes (rows = ne1, cols = ne0) of a shape.
+    static func weightShapes(_ d: Dimensions) -> Set<Conversion.TLShape> {
+        let kv = d.kvHeads * d.headDim
+        return [.init(rows: d.hidden, cols: d.hidden), .init(rows: kv, cols: d.hidden), .init(rows: d.ffn, cols: d.hidden),
+                .init(rows: d.hidden, cols: d.ffn)]
+    }
+
+    /// TL formats: a configuration per weight shape (preset, `--tl-config`, or a common one that tiles it).
+    static func tlConfigs(_ d: Dimensions, _ o: Options) throws -> [Conversion.TLShape: TLConfig] {
+        guard o.format == .tl1 || o.format == .tl2 else { return [:] }
+        var out = [Conversion.TLShape: TLConfig]()
+        for s in weightShapes(d) {
+            guard let c = TLConfig.resolve(o.format.tensorFormat, rows: s.rows, cols: s.cols, fallback: o.tlConfig) else {
+                throw GGUFError(.invalidArgument, at: nil, "no \(o.format.tensorFormat.traits.name) tile configuration \(o.tlConfig.map { "(--tl-config \($0)) " } ?? "")tiles the \(s.rows)×\(s.cols) weights of shape \(o.shape.rawValue)")
+            }
+            out[s] = c
+        }
+        return out
     }
 
     /// Writes the model to `path`. `progress(done, total)` reports data bytes written.

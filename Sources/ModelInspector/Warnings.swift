@@ -29,7 +29,7 @@ enum Warnings {
             add("tl_kernel_config_unknown", "TL1/TL2 weights are tiled by the kernel configuration used at conversion, which the file does not record; only a bitnet.cpp build with the same configuration decodes them correctly")
         }
         if formats.contains(.i2_s) && i.i2sInterleave == "unknown" {
-            add("i2s_interleave_unknown", "I2_S block interleave cannot be told from the bytes: 128 (x86 converters, the official files) is assumed; files converted on ARM use 64")
+            add("i2s_interleave_unknown", "I2_S block interleave cannot be told from the bytes: 128 (x86 converters, the official files) is assumed; files converted on ARM use 64 (`inspect --probe-interleave` tells by running the model; `run --i2s-interleave auto` uses it)")
         }
         let ambiguous = f.tensors.filter { TensorTypeTraits.collidingIDs.contains($0.typeID) }
         if !ambiguous.isEmpty && TypeDialect.hint(architecture: arch, fileType: i.fileType) == nil {

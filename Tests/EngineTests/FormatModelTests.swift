@@ -28,7 +28,8 @@ import TestSupport
     }
 
     /// The I2_S kernels (gemv for decode, gemm for batched prefill) on every path.
-    static let i2sKernels = ["gemv", "gemm"].flatMap { k in ["scalar", "avx2", "avxvnni", "neon", "dotprod"].map { "i2s_i8_\(k).\($0)" } }
+    static let i2sKernels = (0..<ck_kernel_count()).compactMap { ck_kernel_name($0).map { String(cString: $0) } }
+        .filter { $0.hasPrefix("i2s_i8_") }
 
     @Test(arguments: [Conversion.Target.tl1, .tl2, .bitnet32_f16])
     func convertedModelGivesTheI2SLogitsAndTokens(_ target: Conversion.Target) throws {

@@ -30,6 +30,8 @@ enum Paths {
     static let scalar = UInt32(CK_PATH_SCALAR)
     static let avx2 = UInt32(CK_PATH_SCALAR | CK_PATH_AVX2)
     static let vnni = UInt32(CK_PATH_SCALAR | CK_PATH_AVX2 | CK_PATH_AVXVNNI)
+    /// AVX-512 VNNI on top of AVX2 (without AVX-VNNI, as on CPUs that have only the 512-bit form).
+    static let avx512 = UInt32(CK_PATH_SCALAR | CK_PATH_AVX2 | CK_PATH_AVX512VNNI)
     static let neon = UInt32(CK_PATH_SCALAR | CK_PATH_NEON)
     static let dotprod = UInt32(CK_PATH_SCALAR | CK_PATH_NEON | CK_PATH_DOTPROD)
 
@@ -38,6 +40,7 @@ enum Paths {
         var list = [scalar]
         if cpu & UInt32(CK_PATH_AVX2) != 0 { list.append(avx2) }
         if cpu & UInt32(CK_PATH_AVXVNNI) != 0 { list.append(vnni) }
+        if cpu & UInt32(CK_PATH_AVX512VNNI) != 0 { list.append(avx512) }
         if cpu & UInt32(CK_PATH_NEON) != 0 { list.append(neon) }
         if cpu & UInt32(CK_PATH_DOTPROD) != 0 { list.append(dotprod) }
         return list

@@ -152,3 +152,61 @@ import GGUF
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 }
+
+/// TL output in bitnet.cpp's form (`--tl-scale tensor`) and TL input in that form.
+@Suite struct ConversionTLScaleTests {
+    @Test(arguments: [Conversion.Target.tl1, .tl2])
+    func separateScaleFormRoundTrips(_ target: Conversion.Target) throws {
+        let (dir, original) = try ConversionTests.tinyI2S()
+        let config = try #require(ConversionTests.tinyTL[target])
+        let mid = dir.appendingPathComponent("mid.gguf").path, back = dir.appendingPathComponent("back.gguf").path
+        try Conversion.convert(input: original, output: mid, options: .init(target: target, tlConfig: config, tlScale: .tensor))
+        let summary = try Conversion.convert(input: mid, output: back, options: .init(target: .i2_s))
+        #expect(summary.dropped == 14 && summary.converted == 14)
+        let a = try GGUFFile.open(original), m = try GGUFFile.open(mid), b = try GGUFFile.open(back)
+        #expect(a.tensors.map(\.name) == b.tensors.map(\.name))
+        for t in a.tensors { #expect(Array(a.tensorBytes(t)) == Array(b.tensorBytes(b.tensor(named: t.name)!)), "\(t.name)") }
+        #expect(ModelInspector.inspect(m).tlScale == "tensor")
+        #expect(ModelInspector.inspect(m).text().contains("separate <name>_scale F32 tensors"))
+        // The weight holds exactly the converter's bytes; the scale tensor right after it holds β.
+        let names = m.tensors.map(\.name)
+        for t in m.tensors where t.type.isTernary {
+            #expect(t.scaleTensor == t.name + "_scale")
+            #expect(names.firstIndex(of: t.name)! + 1 == names.firstIndex(of: t.name + "_scale")!)
+            let truth = SyntheticModel.ternaryWeights(name: t.name, count: t.elementCount, fanIn: t.dims[0], seed: 7)
+            let layout = target == .tl1 ? try TensorCodec.tl1Layout(values: truth.values, rows: t.dims[1], cols: t.dims[0], config: config)
+                                        : try TensorCodec.tl2Layout(values: truth.values, rows: t.dims[1], cols: t.dims[0], config: config)
+            let bytes = Array(m.tensorBytes(t))
+            #expect(Array(bytes[0 ..< layout.count]) == layout && bytes[layout.count...].allSatisfy { $0 == 0 })
+            let s = try #require(m.tensor(named: t.name + "_scale"))
+            #expect(s.type.format == .f32 && s.dims == [1])
+            #expect(try TensorCodec.dequantize(m.tensorBytes(s), format: .f32, count: 1) == [truth.scale])
+        }
+        // Our own tail form of the same data: inspect says so.
+        let tail = dir.appendingPathComponent("tail.gguf").path
+        try Conversion.convert(input: mid, output: tail, options: .init(target: target, tlConfig: config))
+        #expect(ModelInspector.inspect(try GGUFFile.open(tail)).tlScale == "tail")
+    }
+}
+
+@Suite struct ConversionInputInterleaveTests {
+    /// An explicit input interleave overrides the recorded key: reading a 128 file as 64 scrambles every weight
+    /// (the output differs from the 128 reading), and an impossible one is refused before anything is written.
+    @Test func explicitInputInterleave() throws {
+        let (dir, original) = try ConversionTests.tinyI2S()
+        let as64 = dir.appendingPathComponent("as64.gguf").path, as128 = dir.appendingPathComponent("as128.gguf").path
+        try Conversion.convert(input: original, output: as64, options: .init(target: .i2_s, inputI2SInterleave: 64))
+        try Conversion.convert(input: original, output: as128, options: .init(target: .i2_s, inputI2SInterleave: 128))
+        let a = try GGUFFile.open(original), x = try GGUFFile.open(as64), y = try GGUFFile.open(as128)
+        for t in a.tensors where t.type.isTernary {
+            let orig = Array(a.tensorBytes(t))
+            #expect(orig == Array(y.tensorBytes(y.tensor(named: t.name)!)))
+            #expect(orig != Array(x.tensorBytes(x.tensor(named: t.name)!)))
+        }
+        let bad = dir.appendingPathComponent("bad.gguf").path
+        #expect(throws: Conversion.Failure.self) {
+            try Conversion.convert(input: original, output: bad, options: .init(target: .tq2_0, inputI2SInterleave: 96))
+        }
+        #expect(!FileManager.default.fileExists(atPath: bad))
+    }
+}

@@ -18,6 +18,12 @@ import GGUF
     static func weights(_ f: GGUFFile, _ name: String, interleave: Int = 128) throws -> ([Int8], [Float]) {
         let t = try #require(f.tensor(named: name))
         let n = t.elementCount
+        if t.type.format == .tl1 || t.type.format == .tl2 {
+            let config = try #require(Conversion.Plan.recordedTL(f)[.init(rows: t.dims[1], cols: t.dims[0])], "no recorded TL config")
+            let w = t.type.format == .tl1 ? try TensorCodec.decodeTL1(f.tensorBytes(t), rows: t.dims[1], cols: t.dims[0], config: config)
+                                          : try TensorCodec.decodeTL2(f.tensorBytes(t), rows: t.dims[1], cols: t.dims[0], config: config)
+            return (w.values, (0 ..< n).map { w.scale(at: $0) })
+        }
         if t.type.isTernary {
             let w = try TensorCodec.ternary(f.tensorBytes(t), format: t.type.format, count: n, options: .init(i2sInterleave: interleave))
             return (w.values, (0 ..< n).map { w.scale(at: $0) })

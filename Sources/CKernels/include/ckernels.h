@@ -27,7 +27,7 @@ enum {
     CK_PATH_SCALAR  = 1u << 0,
     CK_PATH_AVX2    = 1u << 1, ///< AVX2 + FMA + F16C (all three required)
     CK_PATH_AVXVNNI = 1u << 2, ///< AVX-VNNI (256-bit vpdpbusd), used on top of AVX2
-    CK_PATH_AVX512VNNI = 1u << 3, ///< detected and reported; no kernel uses it yet
+    CK_PATH_AVX512VNNI = 1u << 3, ///< AVX-512 F/BW/VL + VNNI: the I2_S gemm, on top of AVX2
     CK_PATH_NEON    = 1u << 4, ///< aarch64 baseline; I2_S and F16 kernels have NEON paths
     CK_PATH_DOTPROD = 1u << 5, ///< aarch64 asimddp (sdot), used by the I2_S kernels
 };
@@ -39,7 +39,7 @@ unsigned ck_path(void);
 /// Restricts the dispatcher to `mask & ck_cpu_paths()` (scalar is always kept); returns the effective mask.
 /// Tests force a path with it; not meant to be changed while kernels run on other threads.
 unsigned ck_set_path(unsigned mask);
-/// Human-readable name of the best path in use: "avxvnni", "avx2", "neon-dotprod", "neon", "scalar".
+/// Human-readable name of the best path in use: "avx512vnni", "avxvnni", "avx2", "neon-dotprod", "neon", "scalar".
 const char *ck_path_name(void);
 
 /* ----------------------------------------------------- kernel ids, counters */
@@ -215,6 +215,11 @@ void ck_pool_parallel_for(ck_pool *pool, size_t n_tasks, ck_task_fn fn, void *ct
 /// Spin iterations before an idle worker sleeps on a condition variable (default 4096; the spin yields the CPU
 /// every 64 iterations). The caller waits for the workers with 256 pauses, then sched_yield.
 void ck_pool_set_spin(ck_pool *pool, unsigned spin);
+/// Spin budget in microseconds of wall-clock time instead (0 = back to the iteration count): an idle worker spins,
+/// yielding the CPU every 64 pauses, until the budget is spent, then sleeps. Suits a machine whose cores are
+/// free (decode hands the workers a new matrix every few microseconds to a few hundred); on a loaded machine
+/// the yields keep other threads running.
+void ck_pool_set_spin_us(ck_pool *pool, unsigned us);
 
 /* ------------------------------------------------------- row-parallel forms */
 /// The matrix kernels split over a pool by contiguous row chunks (about 4 tasks per thread, >= 16 rows each).
@@ -249,6 +254,53 @@ double ck_bench_i2s_gemv(size_t rows, size_t n, int copies, int reps);
 /// float rounding, |avx2 − ref| <= 2^-20 · Σ_b |d_w·d_y·S_b|.
 void ck_q8_0_head_gemv(const ck_block_q8_0 *w, size_t n, size_t row0, size_t row1, const ck_block_q8_0 *y,
                        float *out);
+
+/* ------------------------------------------------ graph ops (exact engine numerics) */
+/// The per-token float work of the engine's graph (graph.c, attention.c). Unlike the helpers above, these compute
+/// exactly the floats of the engine's reference (llama.cpp's x86 CPU numerics, docs/kernels.md "Graph ops"):
+/// same operation order, roundings and fused multiply-adds. The AVX2+FMA+F16C path and the portable path (fmaf)
+/// give identical bits. They are building blocks of the token loop: not counted, never allocate.
+/// ggml_v_expf for one lane (Arm optimized-routines polynomial, vscalefps underflow; +inf / 0 / NaN out of range).
+float ck_g_expf(float x);
+/// y[i] = ck_g_expf(x[i]) (8 lanes at a time on AVX2, the vector form softmax and SwiGLU use).
+void ck_g_expf_row(const float *x, float *y, size_t n);
+/// y = (x · s) · w, s = 1 / sqrtf((float)(Σ (double)(x_i·x_i) / n) + eps), the sum in double in index order.
+/// y may equal x.
+void ck_g_rmsnorm(const float *x, const float *w, float *y, size_t n, float eps);
+/// x *= s.
+void ck_g_scale(float *x, size_t n, float s);
+/// RoPE table for one position: theta_scale = powf(base, −2/n_dims), θ_0 = pos, θ_{i+1} = θ_i · theta_scale,
+/// cs[i] = cosf(θ_i), sn[i] = sinf(θ_i) for i < n_dims/2.
+void ck_g_rope_table(float pos, size_t n_dims, float freq_base, float *cs, float *sn);
+/// Rotates dims (i, i + n_dims/2) (neox) or (2i, 2i+1) of each of `heads` heads (head_dim apart) of x in place:
+/// x0·c − x1·s, x0·s + x1·c; `fused`: fma(x0, c, −(x1·s)), fma(x0, s, x1·c) (llama.cpp's x86 build).
+void ck_g_rope(float *x, size_t heads, size_t head_dim, size_t n_dims, const float *cs, const float *sn,
+               int neox, int fused);
+/// In place, as ggml_soft_max over a padded window: max, chunks of 16 lanes of ck_g_expf(x − max), each chunk
+/// summed by the _mm512_reduce_add_ps tree and accumulated in double, then x *= (float)(1 / Σ).
+void ck_g_softmax(float *x, size_t n);
+/// g = (g / (1 + exp(−g))) · u (ggml_vec_swiglu_f32: ck_g_expf on the first n/16·16, libm expf on the tail).
+void ck_g_swiglu(float *g, const float *u, size_t n);
+/// g = (r · r) · u, r = 0 >= g ? 0 : g.
+void ck_g_relu2_mul(float *g, const float *u, size_t n);
+/// g = 0.5·g·(1 + tanhf(0.7978845608·g·(1 + 0.044715·g·g)))·u, left to right.
+void ck_g_gelu_mul(float *g, const float *u, size_t n);
+/// llamafile tinyBLAS dot: lane i < 16 accumulates a[i+16k]·b[i+16k] by fma in k order (a short tail is
+/// skipped, not padded), then the 16-lane reduce tree.
+float ck_g_dot16(const float *a, const float *b, size_t n);
+/// ggml_vec_dot_f16 on AVX-512: 64 lanes by fma over 64-wide steps, (l + l+32) + (l+16 + l+48), reduce tree,
+/// then a tail shorter than 64 added in double; `padded`: the tail joins the lanes instead.
+float ck_g_vec_dot_f16(const float *a, const float *b, size_t n, int padded);
+/// Floats of scratch ck_g_attention needs for up to max_positions positions.
+size_t ck_g_attention_scratch_floats(size_t max_positions, size_t n_head, size_t n_head_kv, size_t head_dim);
+/// Causal GQA attention of one token over positions 0..<n_pos of one layer's f16 cache (position t's row at
+/// keys/values + t·kv_stride, kv head j at + j·head_dim): q rounded to f16, scores = dot(k, q) · 1/sqrtf(hd),
+/// ck_g_softmax, probabilities rounded to f16, out = Σ_t v_t · p_t. Dots: ck_g_dot16 (vecdot = 0) or
+/// ck_g_vec_dot_f16 (vecdot = 1: K·q unpadded, V·p padded). out: n_head × head_dim.
+void ck_g_attention(const float *q, const uint16_t *keys, const uint16_t *values, size_t n_pos, size_t kv_stride,
+                    size_t n_head, size_t n_head_kv, size_t head_dim, int vecdot, float *out, float *scratch);
+/// The KV cache store: k and v rounded to f16 (round to nearest even).
+void ck_g_kv_store(const float *k, const float *v, uint16_t *kdst, uint16_t *vdst, size_t n);
 
 /* ------------------------------------- more ternary layouts, IQ2_S (issue 7) */
 /// BitNet32-F16 (BitNet.rs: 32-weight blocks of 8 code bytes, weight i in bits 2(i%4)+1:2(i%4) of byte i/4,

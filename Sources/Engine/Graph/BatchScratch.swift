@@ -5,9 +5,12 @@ final class BatchScratch {
     let x, h, q, att, o, down: UnsafeMutablePointer<Float>   // capacity × embedding
     let k, v: UnsafeMutablePointer<Float>                    // capacity × kvDim
     let gate, up: UnsafeMutablePointer<Float>                // capacity × feed-forward
+    /// RoPE angles of the batch's positions (slot t = token t).
+    let rope: RopeTable
 
     init(capacity: Int, config c: ModelConfig) {
         self.capacity = capacity
+        rope = RopeTable(dims: c.ropeDimensionCount, capacity: capacity)
         func buf(_ width: Int) -> UnsafeMutablePointer<Float> {
             let p = UnsafeMutablePointer<Float>.allocate(capacity: capacity * width)
             p.initialize(repeating: 0, count: capacity * width)

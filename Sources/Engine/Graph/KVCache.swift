@@ -1,28 +1,35 @@
-/// Keys and values of every layer and position, stored as f16 (llama.cpp's default cache type).
+import CKernels
+
+/// Keys and values of every layer and position, stored as f16 bit patterns (llama.cpp's default cache type),
+/// allocated once.
 final class KVCache: @unchecked Sendable {
     let layers: Int
     let capacity: Int
     let dim: Int
-    private(set) var keys: [Float16]
-    private(set) var values: [Float16]
+    private let keys: UnsafeMutablePointer<UInt16>
+    private let values: UnsafeMutablePointer<UInt16>
 
     init(layers: Int, capacity: Int, dim: Int) {
         self.layers = layers; self.capacity = capacity; self.dim = dim
-        keys = [Float16](repeating: 0, count: layers * capacity * dim)
-        values = keys
+        let count = max(1, layers * capacity * dim)
+        keys = .allocate(capacity: count); keys.initialize(repeating: 0, count: count)
+        values = .allocate(capacity: count); values.initialize(repeating: 0, count: count)
     }
+
+    deinit { keys.deallocate(); values.deallocate() }
 
     static func bytes(layers: Int, capacity: Int, dim: Int) -> Int { 2 * 2 * layers * capacity * dim }
 
+    /// Rounds `key` and `value` (dim floats each) to f16 into the cache (round to nearest even, F16C where present).
     func store(layer: Int, position: Int, key: UnsafePointer<Float>, value: UnsafePointer<Float>) {
+        precondition(layer < layers && position < capacity)
         let base = (layer * capacity + position) * dim
-        for i in 0..<dim { keys[base + i] = Float16(key[i]); values[base + i] = Float16(value[i]) }
+        ck_g_kv_store(key, value, keys + base, values + base, dim)
     }
 
-    func withLayer<R>(_ layer: Int, _ body: (UnsafePointer<Float16>, UnsafePointer<Float16>) -> R) -> R {
+    /// Layer `layer`'s keys and values (position t's row at t·dim).
+    func layer(_ layer: Int) -> (keys: UnsafePointer<UInt16>, values: UnsafePointer<UInt16>) {
         let base = layer * capacity * dim
-        return keys.withUnsafeBufferPointer { k in
-            values.withUnsafeBufferPointer { v in body(k.baseAddress! + base, v.baseAddress! + base) }
-        }
+        return (UnsafePointer(keys + base), UnsafePointer(values + base))
     }
 }

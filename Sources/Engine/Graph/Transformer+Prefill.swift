@@ -28,42 +28,42 @@ extension Transformer {
         guard position + T <= cache.capacity else {
             throw EngineError(.badInput, "context is full (\(cache.capacity) tokens)")
         }
-        if batch == nil || batch!.capacity < T { batch = BatchScratch(capacity: max(T, min(batchSize, cache.capacity)), config: c) }
-        let s = batch!, pos = position
-        for (t, token) in tokens.enumerated() { weights.tokenEmbedding.row(token, into: s.x + t * e) }
+        if batch == nil || batch!.capacity < T {
+            batch = BatchScratch(capacity: max(T, min(batchSize, cache.capacity)), config: c)
+        }
+        let s = batch!, pos = position, neox = c.architecture.ropeNeox
+        for (t, token) in tokens.enumerated() {
+            weights.tokenEmbedding.row(token, into: s.x + t * e)
+            s.rope.fill(t, position: pos + t, base: c.ropeFreqBase)
+        }
+        let scratches = attentionScratches()
         for (l, w) in weights.layers.enumerated() {
             for t in 0..<T { Ops.rmsNorm(s.x + t * e, w.attnNorm, eps: c.rmsEpsilon, s.h + t * e, count: e) }
             dispatcher.runBatch([(w.q, s.q), (w.k, s.k), (w.v, s.v)], input: s.h, tokens: T)
             for t in 0..<T {
-                let qp = s.q + t * e, kp = s.k + t * kv, vp = s.v + t * kv
+                let qp = s.q + t * e, kp = s.k + t * kv, vp = s.v + t * kv, angles = s.rope.row(t)
                 Ops.scale(qp, count: e, by: w.qScale)
                 Ops.scale(kp, count: kv, by: w.kScale)
                 Ops.scale(vp, count: kv, by: w.vScale)
-                Ops.rope(qp, heads: c.headCount, headDim: c.headDim, ropeDims: c.ropeDimensionCount, position: pos + t,
-                         base: c.ropeFreqBase, neox: c.architecture.ropeNeox, fused: llamaCppFloat)
-                Ops.rope(kp, heads: c.headCountKV, headDim: c.headDim, ropeDims: c.ropeDimensionCount, position: pos + t,
-                         base: c.ropeFreqBase, neox: c.architecture.ropeNeox, fused: llamaCppFloat)
+                Ops.rope(qp, heads: c.headCount, headDim: c.headDim, table: angles, neox: neox, fused: llamaCppFloat)
+                Ops.rope(kp, heads: c.headCountKV, headDim: c.headDim, table: angles, neox: neox, fused: llamaCppFloat)
                 cache.store(layer: l, position: pos + t, key: kp, value: vp)
             }
             // Token t attends to positions ≤ pos + t only, all stored above: the tokens are independent, so they
-            // run in parallel (each token by one thread, with the same code as decode: same bits).
-            let cache = self.cache
-            dispatcher.parallelRows(T) { range in
-                for t in range {
-                    Attention.run(q: s.q + t * e, cache: cache, layer: l, positions: pos + t + 1, config: c,
-                                  batched: inBatch, llamaCpp: llamaCppFloat, out: s.att + t * e)
-                }
+            // run in parallel (one task per token, one scratch per thread, the same code as decode: same bits).
+            let cache = self.cache, llama = llamaCppFloat
+            dispatcher.forEachTask(T) { t, thread in
+                Attention.run(q: s.q + t * e, cache: cache, layer: l, positions: pos + t + 1, config: c,
+                              batched: inBatch, llamaCpp: llama, scratch: scratches[thread], out: s.att + t * e)
             }
-            var attIn = s.att
             if let sub = w.attnSubNorm {
-                for t in 0..<T { Ops.rmsNorm(s.att + t * e, sub, eps: c.rmsEpsilon, s.h + t * e, count: e) }
-                attIn = s.h
+                for t in 0..<T { Ops.rmsNorm(s.att + t * e, sub, eps: c.rmsEpsilon, s.att + t * e, count: e) }
             }
-            dispatcher.runBatch([(w.o, s.o)], input: attIn, tokens: T)
+            dispatcher.runBatch([(w.o, s.o)], input: s.att, tokens: T)
             for t in 0..<T {
                 let op = s.o + t * e, xp = s.x + t * e
                 Ops.scale(op, count: e, by: w.oScale)
-                for i in 0..<e { xp[i] = op[i] + xp[i] }
+                Ops.addResidual(op, into: xp, count: e)
                 Ops.rmsNorm(xp, w.ffnNorm, eps: c.rmsEpsilon, s.h + t * e, count: e)
             }
             dispatcher.runBatch([(w.gate, s.gate), (w.up, s.up)], input: s.h, tokens: T)
@@ -72,21 +72,27 @@ extension Transformer {
                 Ops.scale(gp, count: f, by: w.gateScale)
                 Ops.scale(upp, count: f, by: w.upScale)
                 Ops.gatedActivation(gp, upp, count: f, c.activation)
+                if let sub = w.ffnSubNorm { Ops.rmsNorm(gp, sub, eps: c.rmsEpsilon, gp, count: f) }
             }
-            var downIn = s.gate
-            if let sub = w.ffnSubNorm {
-                for t in 0..<T { Ops.rmsNorm(s.gate + t * f, sub, eps: c.rmsEpsilon, s.up + t * f, count: f) }
-                downIn = s.up
-            }
-            dispatcher.runBatch([(w.down, s.down)], input: downIn, tokens: T)
+            dispatcher.runBatch([(w.down, s.down)], input: s.gate, tokens: T)
             for t in 0..<T {
-                let dp = s.down + t * e, xp = s.x + t * e
+                let dp = s.down + t * e
                 Ops.scale(dp, count: e, by: w.downScale)
-                for i in 0..<e { xp[i] = dp[i] + xp[i] }
+                Ops.addResidual(dp, into: s.x + t * e, count: e)
             }
         }
         position += T
-        x.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: s.x + (T - 1) * e, count: e) }
+        self.s.x.update(from: s.x + (T - 1) * e, count: e)   // the one-token state continues from the last token
         if wantLogits { computeLogits() }
+    }
+
+    /// One attention scratch per thread of the dispatcher (the first is the one-token step's), made on first use.
+    private func attentionScratches() -> [Attention.Scratch] {
+        if prefillAttention.isEmpty {
+            prefillAttention = [attention] + (1..<dispatcher.threads).map { _ in
+                Attention.Scratch(positions: cache.capacity, config: config)
+            }
+        }
+        return prefillAttention
     }
 }

@@ -1,4 +1,5 @@
-/// Runs the model graph one token at a time over the KV cache. Scratch buffers are allocated once.
+/// Runs the model graph one token at a time over the KV cache. Scratch buffers are allocated once; the per-token
+/// float work runs in CKernels (`Ops`, `Attention`), the matrices through the dispatcher.
 final class Transformer: @unchecked Sendable {
     let config: ModelConfig
     let weights: ModelWeights
@@ -8,10 +9,19 @@ final class Transformer: @unchecked Sendable {
     /// llama.cpp's float numerics for RoPE and attention (`Ops.rope` fused, `Attention` per batch size).
     let llamaCppFloat: Bool
 
-    var x, h, q, k, v, att, o, gate, up, down: [Float]
+    let s: TokenScratch
+    /// RoPE angles of the current position (slot 0), shared by every layer.
+    let rope: RopeTable
+    /// Attention working memory of the one-token step.
+    let attention: Attention.Scratch
     /// Batched-prefill buffers (allocated on first use, then reused).
     var batch: BatchScratch?
+    /// Attention scratch of each prefill task (made on the first batched prefill).
+    var prefillAttention: [Attention.Scratch] = []
     private(set) var logits: [Float]
+
+    /// The final normed hidden state of the last token (the output head's input), a copy.
+    var h: [Float] { Array(UnsafeBufferPointer(start: s.h, count: config.embeddingLength)) }
 
     init(config: ModelConfig, weights: ModelWeights, dispatcher: Dispatcher, contextSize: Int, llamaCppFloat: Bool = false) {
         self.llamaCppFloat = llamaCppFloat
@@ -19,15 +29,13 @@ final class Transformer: @unchecked Sendable {
         self.weights = weights
         self.dispatcher = dispatcher
         cache = KVCache(layers: config.blockCount, capacity: contextSize, dim: config.kvDim)
-        let e = config.embeddingLength, f = config.feedForwardLength, kv = config.kvDim
-        x = .init(repeating: 0, count: e); h = x; q = x; att = x; o = x
-        k = .init(repeating: 0, count: kv); v = k
-        gate = .init(repeating: 0, count: f); up = gate; down = x
+        s = TokenScratch(config: config)
+        rope = RopeTable(dims: config.ropeDimensionCount, capacity: 1)
+        attention = Attention.Scratch(positions: contextSize, config: config)
         logits = .init(repeating: 0, count: weights.output.rows)
     }
 
     func reset() { position = 0 }
-
 
     /// Feeds `token` at the next position; computes logits when `wantLogits`. `inBatch`: the token belongs to a
     /// batch of two or more (a prompt), which selects llama.cpp's batched attention numerics.
@@ -39,51 +47,35 @@ final class Transformer: @unchecked Sendable {
         guard position < cache.capacity else {
             throw EngineError(.badInput, "context is full (\(cache.capacity) tokens)")
         }
-        let e = c.embeddingLength, f = c.feedForwardLength, pos = position
-        x.withUnsafeMutableBufferPointer { weights.tokenEmbedding.row(token, into: $0.baseAddress!) }
+        let e = c.embeddingLength, f = c.feedForwardLength, kv = c.kvDim, pos = position, s = self.s
+        let neox = c.architecture.ropeNeox
+        weights.tokenEmbedding.row(token, into: s.x)
+        rope.fill(0, position: pos, base: c.ropeFreqBase)
+        let angles = rope.row(0)
         for (l, w) in weights.layers.enumerated() {
-            x.withUnsafeBufferPointer { xs in h.withUnsafeMutableBufferPointer { Ops.rmsNorm(xs.baseAddress!, w.attnNorm, eps: c.rmsEpsilon, $0.baseAddress!, count: e) } }
-            withPointers3(&q, &k, &v) { qp, kp, vp in
-                h.withUnsafeBufferPointer { dispatcher.run([(w.q, qp), (w.k, kp), (w.v, vp)], input: $0.baseAddress!) }
-                Ops.scale(qp, count: e, by: w.qScale)
-                Ops.scale(kp, count: c.kvDim, by: w.kScale)
-                Ops.scale(vp, count: c.kvDim, by: w.vScale)
-                Ops.rope(qp, heads: c.headCount, headDim: c.headDim, ropeDims: c.ropeDimensionCount, position: pos,
-                         base: c.ropeFreqBase, neox: c.architecture.ropeNeox, fused: llamaCppFloat)
-                Ops.rope(kp, heads: c.headCountKV, headDim: c.headDim, ropeDims: c.ropeDimensionCount, position: pos,
-                         base: c.ropeFreqBase, neox: c.architecture.ropeNeox, fused: llamaCppFloat)
-                cache.store(layer: l, position: pos, key: kp, value: vp)
-                att.withUnsafeMutableBufferPointer {
-                    Attention.run(q: qp, cache: cache, layer: l, positions: pos + 1, config: c, batched: inBatch, llamaCpp: llamaCppFloat, out: $0.baseAddress!)
-                }
-            }
-            if let sub = w.attnSubNorm {
-                let a = att
-                a.withUnsafeBufferPointer { ap in att.withUnsafeMutableBufferPointer { Ops.rmsNorm(ap.baseAddress!, sub, eps: c.rmsEpsilon, $0.baseAddress!, count: e) } }
-            }
-            o.withUnsafeMutableBufferPointer { op in
-                att.withUnsafeBufferPointer { dispatcher.run([(w.o, op.baseAddress!)], input: $0.baseAddress!) }
-                Ops.scale(op.baseAddress!, count: e, by: w.oScale)
-            }
-            for i in 0..<e { x[i] = o[i] + x[i] }
-            x.withUnsafeBufferPointer { xs in h.withUnsafeMutableBufferPointer { Ops.rmsNorm(xs.baseAddress!, w.ffnNorm, eps: c.rmsEpsilon, $0.baseAddress!, count: e) } }
-            gate.withUnsafeMutableBufferPointer { gp in
-                up.withUnsafeMutableBufferPointer { upp in
-                    h.withUnsafeBufferPointer { dispatcher.run([(w.gate, gp.baseAddress!), (w.up, upp.baseAddress!)], input: $0.baseAddress!) }
-                    Ops.scale(gp.baseAddress!, count: f, by: w.gateScale)
-                    Ops.scale(upp.baseAddress!, count: f, by: w.upScale)
-                    Ops.gatedActivation(gp.baseAddress!, upp.baseAddress!, count: f, c.activation)
-                }
-            }
-            if let sub = w.ffnSubNorm {
-                let g = gate
-                g.withUnsafeBufferPointer { gp in gate.withUnsafeMutableBufferPointer { Ops.rmsNorm(gp.baseAddress!, sub, eps: c.rmsEpsilon, $0.baseAddress!, count: f) } }
-            }
-            down.withUnsafeMutableBufferPointer { dp in
-                gate.withUnsafeBufferPointer { dispatcher.run([(w.down, dp.baseAddress!)], input: $0.baseAddress!) }
-                Ops.scale(dp.baseAddress!, count: e, by: w.downScale)
-            }
-            for i in 0..<e { x[i] = down[i] + x[i] }
+            Ops.rmsNorm(s.x, w.attnNorm, eps: c.rmsEpsilon, s.h, count: e)
+            dispatcher.run([(w.q, s.q), (w.k, s.k), (w.v, s.v)], input: s.h)
+            Ops.scale(s.q, count: e, by: w.qScale)
+            Ops.scale(s.k, count: kv, by: w.kScale)
+            Ops.scale(s.v, count: kv, by: w.vScale)
+            Ops.rope(s.q, heads: c.headCount, headDim: c.headDim, table: angles, neox: neox, fused: llamaCppFloat)
+            Ops.rope(s.k, heads: c.headCountKV, headDim: c.headDim, table: angles, neox: neox, fused: llamaCppFloat)
+            cache.store(layer: l, position: pos, key: s.k, value: s.v)
+            Attention.run(q: s.q, cache: cache, layer: l, positions: pos + 1, config: c, batched: inBatch,
+                          llamaCpp: llamaCppFloat, scratch: attention, out: s.att)
+            if let sub = w.attnSubNorm { Ops.rmsNorm(s.att, sub, eps: c.rmsEpsilon, s.att, count: e) }
+            dispatcher.run([(w.o, s.o)], input: s.att)
+            Ops.scale(s.o, count: e, by: w.oScale)
+            Ops.addResidual(s.o, into: s.x, count: e)
+            Ops.rmsNorm(s.x, w.ffnNorm, eps: c.rmsEpsilon, s.h, count: e)
+            dispatcher.run([(w.gate, s.gate), (w.up, s.up)], input: s.h)
+            Ops.scale(s.gate, count: f, by: w.gateScale)
+            Ops.scale(s.up, count: f, by: w.upScale)
+            Ops.gatedActivation(s.gate, s.up, count: f, c.activation)
+            if let sub = w.ffnSubNorm { Ops.rmsNorm(s.gate, sub, eps: c.rmsEpsilon, s.gate, count: f) }
+            dispatcher.run([(w.down, s.down)], input: s.gate)
+            Ops.scale(s.down, count: e, by: w.downScale)
+            Ops.addResidual(s.down, into: s.x, count: e)
         }
         position += 1
         guard wantLogits else { return }
@@ -93,18 +85,7 @@ final class Transformer: @unchecked Sendable {
     /// logits = output(RMSNorm(x)).
     func computeLogits() {
         let c = config, e = c.embeddingLength
-        x.withUnsafeBufferPointer { xs in h.withUnsafeMutableBufferPointer { Ops.rmsNorm(xs.baseAddress!, weights.outputNorm, eps: c.rmsEpsilon, $0.baseAddress!, count: e) } }
-        logits.withUnsafeMutableBufferPointer { lp in
-            h.withUnsafeBufferPointer { dispatcher.run([(weights.output, lp.baseAddress!)], input: $0.baseAddress!) }
-        }
-    }
-
-    private func withPointers3(_ a: inout [Float], _ b: inout [Float], _ c: inout [Float],
-                               _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
-        a.withUnsafeMutableBufferPointer { ap in
-            b.withUnsafeMutableBufferPointer { bp in
-                c.withUnsafeMutableBufferPointer { cp in body(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!) }
-            }
-        }
+        Ops.rmsNorm(s.x, weights.outputNorm, eps: c.rmsEpsilon, s.h, count: e)
+        logits.withUnsafeMutableBufferPointer { lp in dispatcher.run([(weights.output, lp.baseAddress!)], input: s.h) }
     }
 }

@@ -13,14 +13,15 @@ extension Dispatcher {
     /// for up to 4 tokens); the other types loop the row kernel over the tokens within blocks of 16 rows.
     func runBatch(_ mats: [(MatVec, UnsafeMutablePointer<Float>)], input x: UnsafePointer<Float>, tokens: Int) {
         guard tokens > 0, let cols = mats.first?.0.cols else { return }
-        var encoded: [ActivationFormat: [QuantizedRow]] = [:]
-        for (m, _) in mats where encoded[m.activation] == nil {
-            encoded[m.activation] = (0..<tokens).map {
-                ActivationQuantizer.quantize(x + $0 * cols, count: cols, as: m.activation)
-            }
-        }
+        var encoded: [(ActivationFormat, [QuantizedRow])] = []
         for (m, out) in mats {
-            let qs = encoded[m.activation]!
+            let qs: [QuantizedRow]
+            if let hit = encoded.first(where: { $0.0 == m.activation }) {
+                qs = hit.1
+            } else {
+                qs = (0..<tokens).map { ActivationQuantizer.quantize(x + $0 * cols, count: cols, as: m.activation) }
+                encoded.append((m.activation, qs))
+            }
             if Self.usesI2SGemm(m) {
                 i2sGemm(m, qs, out)
             } else {

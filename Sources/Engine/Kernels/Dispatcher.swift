@@ -20,16 +20,33 @@ public final class Dispatcher: @unchecked Sendable {
     public init(threads: Int) {
         self.threads = max(1, threads)
         useGCD = ProcessInfo.processInfo.environment["BITNET_DOCTOR_THREADING"] == "gcd"
+        if let name = ProcessInfo.processInfo.environment["BITNET_DOCTOR_KERNELS"] { Self.limitKernelPaths(to: name) }
         pool = self.threads > 1 && !useGCD ? ck_pool_create(Int32(self.threads)) : nil
         // Short spin before an idle worker sleeps: between two matrices the caller runs attention and norms on one
         // thread, and a longer spin only took CPU from it on a busy 2-core machine (2-thread decode: spin 512
         // ≈ 9.2 tok/s, 4096 ≈ 8.2-8.5, 200000 = 5.6). BITNET_DOCTOR_POOL_SPIN overrides it (A/B measurements).
         if let pool {
-            ck_pool_set_spin(pool, ProcessInfo.processInfo.environment["BITNET_DOCTOR_POOL_SPIN"].flatMap(UInt32.init) ?? 512)
+            let env = ProcessInfo.processInfo.environment
+            ck_pool_set_spin(pool, env["BITNET_DOCTOR_POOL_SPIN"].flatMap(UInt32.init) ?? 512)
+            // BITNET_DOCTOR_POOL_SPIN_US: a wall-clock spin budget instead (A/B measurements, docs/performance.md).
+            if let us = env["BITNET_DOCTOR_POOL_SPIN_US"].flatMap(UInt32.init) { ck_pool_set_spin_us(pool, us) }
         }
     }
 
     deinit { if let pool { ck_pool_destroy(pool) } }
+
+    /// Caps the CKernels paths at `name` (environment `BITNET_DOCTOR_KERNELS`: scalar, avx2, avxvnni, avx512vnni,
+    /// neon, dotprod), process-wide, for A/B measurements and for ruling a SIMD path out; the receipt's kernel ids
+    /// show what ran. Unknown names change nothing.
+    static func limitKernelPaths(to name: String) {
+        let s = UInt32(CK_PATH_SCALAR), a2 = s | UInt32(CK_PATH_AVX2), n = s | UInt32(CK_PATH_NEON)
+        let masks: [String: UInt32] = [
+            "scalar": s, "avx2": a2, "avxvnni": a2 | UInt32(CK_PATH_AVXVNNI),
+            "avx512vnni": a2 | UInt32(CK_PATH_AVXVNNI) | UInt32(CK_PATH_AVX512VNNI),
+            "neon": n, "dotprod": n | UInt32(CK_PATH_DOTPROD),
+        ]
+        if let m = masks[name.lowercased()] { ck_set_path(m) }
+    }
 
     /// Calls `body` on disjoint contiguous row ranges covering 0..<rows, on the pool's threads.
     func parallelRows(_ rows: Int, _ body: (Range<Int>) -> Void) {
@@ -52,17 +69,46 @@ public final class Dispatcher: @unchecked Sendable {
         }
     }
 
-    /// Encodes `x` once per format needed by `mats`, then computes every matrix into its output.
-    func run(_ mats: [(MatVec, UnsafeMutablePointer<Float>)], input x: UnsafePointer<Float>) {
-        var encoded: [ActivationFormat: QuantizedRow] = [:]
-        for (m, _) in mats where encoded[m.activation] == nil {
-            encoded[m.activation] = ActivationQuantizer.quantize(x, count: m.cols, as: m.activation)
+    /// Calls `body(task, thread)` once for every task in 0..<n on the pool's threads, tasks claimed in increasing
+    /// order (the ones still waiting go to whichever thread is free first); `thread` < `threads` identifies the
+    /// running thread, and one thread runs one task at a time, so per-thread scratch indexed by it is exclusive.
+    func forEachTask(_ n: Int, _ body: (_ task: Int, _ thread: Int) -> Void) {
+        guard n > 0 else { return }
+        if useGCD && threads > 1 && n > 1 {
+            let parts = min(threads, n)
+            return withoutActuallyEscaping(body) { esc in
+                nonisolated(unsafe) let b = esc
+                DispatchQueue.concurrentPerform(iterations: parts) { p in
+                    for task in n * p / parts ..< n * (p + 1) / parts { b(task, p) }
+                }
+            }
         }
-        for (m, out) in mats {
-            let q = encoded[m.activation]!
-            nonisolated(unsafe) let o = out
-            parallelRows(m.rows) { m.apply(q, o, rows: $0) }
-            if let id = m.swiftKernelID { counters.add(id) }
+        guard let pool, n > 1 else { for task in 0..<n { body(task, 0) }; return }
+        withoutActuallyEscaping(body) { esc in
+            var b = esc
+            withUnsafeMutablePointer(to: &b) { bp in
+                ck_pool_parallel_for(pool, n, { ctx, task, thread in
+                    ctx!.assumingMemoryBound(to: ((Int, Int) -> Void).self).pointee(Int(task), Int(thread))
+                }, bp)
+            }
+        }
+    }
+
+    /// Encodes `x` once per format needed by `mats` (a few formats at most, kept in a stack buffer rather than a
+    /// dictionary), then computes every matrix into its output.
+    func run(_ mats: [(MatVec, UnsafeMutablePointer<Float>)], input x: UnsafePointer<Float>) {
+        withUnsafeTemporaryAllocation(of: (ActivationFormat, QuantizedRow).self, capacity: mats.count) { encoded in
+            var count = 0
+            for (m, out) in mats {
+                var hit: QuantizedRow?
+                for i in 0..<count where encoded[i].0 == m.activation { hit = encoded[i].1; break }
+                let q = hit ?? ActivationQuantizer.quantize(x, count: m.cols, as: m.activation)
+                if hit == nil { (encoded.baseAddress! + count).initialize(to: (m.activation, q)); count += 1 }
+                nonisolated(unsafe) let o = out
+                parallelRows(m.rows) { m.apply(q, o, rows: $0) }
+                if let id = m.swiftKernelID { counters.add(id) }
+            }
+            encoded.baseAddress!.deinitialize(count: count)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import GGUF
 import ModelInspector
@@ -17,6 +18,7 @@ struct InspectCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text or json.") var format: Format = .text
     @Flag(name: .long, help: "List every tensor (name, type, dims, bytes, offset).") var tensors = false
     @Flag(name: .long, help: "List every metadata key and value.") var kv = false
+    @Flag(name: .customLong("probe-interleave"), help: "For I2_S files without a recorded interleave: run a known text under interleave 128 and 64 with the bundled engine and report the one with the lower perplexity (runs the model).") var probeInterleave = false
     @Flag(name: .long, help: "Show this machine's facts too (as `bitnet-doctor facts`), for people coming from BitNet.rs.") var system = false
 
     func run() async throws {
@@ -35,6 +37,15 @@ struct InspectCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         var inspection = ModelInspector.inspect(file)
+        if probeInterleave, inspection.i2sInterleave != nil {
+            do {
+                let r = try InterleaveProbe.decide(url: URL(fileURLWithPath: model))
+                inspection.i2sInterleaveProbe = .init(chosen: r.chosen, perplexities: r.perplexities, tokens: r.tokens, method: r.method)
+            } catch {
+                FileHandle.standardError.write(Data("bitnet-doctor: \(model): interleave probe: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
         switch format {
         case .json:
             if tensors { inspection.tensors = ModelInspection.tensorEntries(file) }

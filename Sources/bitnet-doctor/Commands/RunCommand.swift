@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Worker threads.") var threads: Int?
     @Option(help: "Write the JSON receipt to this file.") var receipt: String?
     @Option(help: "Activation numerics to reproduce: bitnet.cpp (default) or llama.cpp.") var parity: String = "bitnet.cpp"
-    @Option(name: .customLong("i2s-interleave"), help: "I2_S block interleave: 128 (x86 converters) or 64 (ARM); default: the file's, else 128.") var i2sInterleave: Int?
+    @Option(name: .customLong("i2s-interleave"), help: "I2_S block interleave: 128 (x86 converters), 64 (ARM) or auto (the file's, else a perplexity probe of both); default: the file's, else 128.") var i2sInterleave: String?
     @Option(help: "Output head precision: exact (default) or int8 (F16 head re-quantized to Q8_0 at load; faster, not exact).") var head: String = "exact"
     @Option(name: .customLong("ctx-size"), help: "KV cache positions (default min(context, 4096)).") var ctxSize: Int?
 
@@ -46,10 +46,22 @@ struct RunCommand: AsyncParsableCommand {
 
         var options = ModelOptions()
         options.parity = par
-        options.i2sInterleave = i2sInterleave
         options.threads = threads ?? (envDeterministic ? 1 : ProcessInfo.processInfo.activeProcessorCount)
         options.contextSize = ctxSize
         options.head = headPrecision
+        switch i2sInterleave {
+        case nil: break
+        case "auto":
+            let r = try InterleaveProbe.decide(url: URL(fileURLWithPath: model), options: options)
+            if r.method == "perplexity" {
+                let ppl = InterleaveProbe.candidates.map { "\($0): \(String(format: "%.2f", r.perplexities[String($0)] ?? .nan))" }
+                FileHandle.standardError.write(Data("i2_s interleave \(r.chosen) (probe perplexity \(ppl.joined(separator: ", ")))\n".utf8))
+            }
+            options.i2sInterleave = r.chosen
+        case let v?:
+            guard let n = Int(v), n == 128 || n == 64 else { throw ValidationError("--i2s-interleave must be 128, 64 or auto") }
+            options.i2sInterleave = n
+        }
         // EngineError prints as one line ("Error: …") without the usage text.
         let loaded = try Model.load(url: URL(fileURLWithPath: model), options: options)
         let session = Session(model: loaded)

@@ -6,6 +6,7 @@ import ModelInspector
 extension SyntheticModel.Shape: ExpressibleByArgument {}
 extension SyntheticModel.WeightFormat: ExpressibleByArgument {}
 extension SyntheticModel.Architecture: ExpressibleByArgument {}
+extension SyntheticModel.EmbeddingFormat: ExpressibleByArgument {}
 
 struct SynthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +16,9 @@ struct SynthCommand: AsyncParsableCommand {
 
     @Argument(help: "Output GGUF path.") var output: String
     @Option(help: "Model shape: tiny, 700m, 2b-4t, 3b.") var shape: SyntheticModel.Shape = .tiny
-    @Option(help: "Ternary weight format: i2_s, tq2_0, tq1_0, f16, f32.") var format: SyntheticModel.WeightFormat = .i2_s
+    @Option(help: "Layer weight format: i2_s, tq2_0, tq1_0, tl1, tl2, bitnet32-f16 (ternary), f16, f32.") var format: SyntheticModel.WeightFormat = .i2_s
+    @Option(help: "token_embd.weight (the tied head) type: f16, q8_0, q6_k, f32 (default f16; f32 with --format f32).") var embedding: SyntheticModel.EmbeddingFormat?
+    @Option(name: .customLong("tl-config"), help: "TL1/TL2 tile configuration BM,BK,bm for shapes without a published preset (default: a common one that tiles).") var tlConfig: String?
     @Option(help: "Architecture: bitnet-b1.58 (ReLU², bitnet.cpp) or bitnet (mainline llama.cpp).") var arch: SyntheticModel.Architecture = .bitnetB158
     @Option(help: "Copy the tokenizer from this vocab-only GGUF (e.g. ggml-vocab-llama-bpe.gguf).") var vocab: String?
     @Option(help: "Random seed.") var seed: UInt64 = 0
@@ -23,11 +26,13 @@ struct SynthCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard i2sInterleave == 128 || i2sInterleave == 64 else { throw ValidationError("--i2s-interleave must be 128 or 64") }
+        if let tlConfig, TLConfig(parsing: tlConfig) == nil { throw ValidationError("--tl-config must be BM,BK,bm (three positive integers)") }
     }
 
     func run() async throws {
         let options = SyntheticModel.Options(shape: shape, format: format, architecture: arch, vocabPath: vocab,
-                                             seed: seed, i2sInterleave: i2sInterleave)
+                                             seed: seed, i2sInterleave: i2sInterleave, embedding: embedding,
+                                             tlConfig: tlConfig.flatMap(TLConfig.init(parsing:)))
         let bar = ProgressBar(label: "synth")
         do {
             try SyntheticModel.write(to: output, options: options) { done, total in bar.update(done, of: total) }
