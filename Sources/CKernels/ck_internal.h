@@ -49,7 +49,11 @@
     X(K_ACT_SCALAR, "ffn_act.scalar") X(K_ACT_AVX2, "ffn_act.avx2") \
     X(K_Q8_0_HEAD_SCALAR, "q8_0_head_gemv.scalar") X(K_Q8_0_HEAD_AVX2, "q8_0_head_gemv.avx2") \
     X(K_I2S_GEMM_AVX512, "i2s_i8_gemm.avx512vnni") \
-    X(K_TQ2_I8_VNNI, "tq2_0_i8_gemv.avxvnni") X(K_TQ1_I8_VNNI, "tq1_0_i8_gemv.avxvnni")
+    X(K_TQ2_I8_VNNI, "tq2_0_i8_gemv.avxvnni") X(K_TQ1_I8_VNNI, "tq1_0_i8_gemv.avxvnni") \
+    X(K_BN32_I8_SCALAR, "bn32_i8_gemv.scalar") X(K_BN32_I8_AVX2, "bn32_i8_gemv.avx2") \
+    X(K_IQ2S_Q8K_SCALAR, "iq2_s_q8_K_gemv.scalar") X(K_IQ2S_Q8K_AVX2, "iq2_s_q8_K_gemv.avx2") \
+    X(K_BN32R_I8_SCALAR, "bn32r_i8_gemv.scalar") X(K_BN32R_I8_AVX2, "bn32r_i8_gemv.avx2") \
+    X(K_BN32R_I8_VNNI, "bn32r_i8_gemv.avxvnni")
 
 enum {
 #define CK_ENUM(e, s) e,

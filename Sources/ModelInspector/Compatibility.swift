@@ -2,12 +2,24 @@ import GGUF
 
 /// Per-engine verdicts: can this engine load and run this file correctly, and why (not).
 enum Compatibility {
-    /// Weight types the bundled engine decodes (issue 4; TL1/TL2/IQ2_S/BitNet32-F16 come with issue 7).
-    static let ourFormats: Set<TensorFormat> = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q6_k, .tq1_0, .tq2_0, .i2_s]
+    /// Weight types the bundled engine runs (issue 4; TL1/TL2/IQ2_S/BitNet32-F16 since issue 7: TL1, TL2 and
+    /// single-scale BitNet32-F16 are repacked to I2_S at load, the rest have their own kernels).
+    static let ourFormats: Set<TensorFormat> = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q6_k, .tq1_0, .tq2_0, .i2_s,
+                                                .tl1, .tl2, .bitnet32_f16, .iq2_s]
     static let ourArchitectures: Set<String> = ["bitnet-b1.58", "bitnet-25", "bitnet", "llama"]
     /// Types mainline llama.cpp cannot load (the fork's ids, or BitNet.rs's layout).
     static let forkOnly: Set<TensorFormat> = [.i2_s, .i8_s, .tl1, .tl2, .bitnet32_f16]
     static let bitnetCppMissing: Set<TensorFormat> = [.mxfp4, .nvfp4, .q1_0, .bitnet32_f16, .iq4_nl_4_4, .iq4_nl_4_8, .iq4_nl_8_8]
+
+    /// The first TL1/TL2 tensor whose tile configuration is neither recorded in the file nor a published preset.
+    static func untiledTL(_ f: GGUFFile) -> GGUFTensorInfo? {
+        let recorded = Conversion.Plan.recordedTL(f)
+        return f.tensors.first { t in
+            guard t.type.format == .tl1 || t.type.format == .tl2, t.dims.count >= 2 else { return false }
+            let shape = Conversion.TLShape(rows: t.dims[1], cols: t.dims[0])
+            return recorded[shape] == nil && TLConfig.preset(t.type.format, rows: shape.rows, cols: shape.cols) == nil
+        }
+    }
 
     static func names(_ s: Set<TensorFormat>) -> String { s.map(\.traits.name).sorted().joined(separator: ", ") }
 
@@ -21,6 +33,10 @@ enum Compatibility {
             v["bitnet_doctor"] = .init(ok: false, reason: "architecture '\(arch)' is not supported (bitnet-b1.58, bitnet-25, bitnet, llama are)")
         } else if !formats.subtracting(ourFormats).isEmpty {
             v["bitnet_doctor"] = .init(ok: false, reason: "tensor types \(names(formats.subtracting(ourFormats))) are not decoded by this build's engine")
+        } else if let t = untiledTL(f) {
+            v["bitnet_doctor"] = .init(ok: false, reason: "\(t.type.name) tensor '\(t.name)' (\(t.dims.dropFirst().first ?? 0)×\(t.dims.first ?? 0)) has no tile configuration recorded in the file and no published preset; the engine cannot decode it (convert it with --tl-config, or to i2_s)")
+        } else if formats.contains(.tl1) || formats.contains(.tl2) {
+            v["bitnet_doctor"] = .init(ok: true, reason: "TL1/TL2 weights are repacked to I2_S at load (exact) and run on the I2_S kernels")
         } else {
             v["bitnet_doctor"] = .init(ok: true, reason: "architecture \(arch) and every tensor type are supported")
         }

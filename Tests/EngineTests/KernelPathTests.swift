@@ -39,25 +39,19 @@ import Testing
         case .q4_1: return randomBlocks(20) { b in
             b.replaceSubrange(0..<2, with: half(0.02 + 0.01 * g.unit())); b.replaceSubrange(2..<4, with: half(-0.1 * g.unit())) }
         case .q6_K: return randomBlocks(210) { b in b.replaceSubrange(208..<210, with: half(0.001 + 0.001 * g.unit())) }
+        // random codes (code 3 included, it decodes as 0) and a different scale per 32-weight block
+        case .bitnet32_f16: return randomBlocks(10) { b in b.replaceSubrange(8..<10, with: half(0.02 + 0.02 * g.unit())) }
+        case .iq2_s: return randomBlocks(82) { b in b.replaceSubrange(0..<2, with: half(0.001 + 0.001 * g.unit())) }
+        case .tl1, .tl2: return []
         }
     }
 
     static func tensorFormat(_ f: WeightFormat) -> TensorFormat {
-        switch f {
-        case .f32: .f32
-        case .f16: .f16
-        case .bf16: .bf16
-        case .q8_0: .q8_0
-        case .q4_0: .q4_0
-        case .q4_1: .q4_1
-        case .q6_K: .q6_k
-        case .tq1_0: .tq1_0
-        case .tq2_0: .tq2_0
-        case .i2_s: .i2_s
-        }
+        f.tensorFormat
     }
 
-    static let cases: [(WeightFormat, Parity, Int)] = WeightFormat.allCases.flatMap { f in
+    /// TL1/TL2 tile whole matrices (no addressable rows): the binder repacks them to I2_S (FormatRepackTests).
+    static let cases: [(WeightFormat, Parity, Int)] = WeightFormat.allCases.filter { $0 != .tl1 && $0 != .tl2 }.flatMap { f in
         [(f, Parity.bitnet, 128), (f, .llamaCpp, 128)] } + [(.i2_s, .bitnet, 64)]
 
     @Test(arguments: 0..<cases.count)

@@ -302,6 +302,38 @@ void ck_g_attention(const float *q, const uint16_t *keys, const uint16_t *values
 /// The KV cache store: k and v rounded to f16 (round to nearest even).
 void ck_g_kv_store(const float *k, const float *v, uint16_t *kdst, uint16_t *vdst, size_t n);
 
+/* ------------------------------------- more ternary layouts, IQ2_S (issue 7) */
+/// BitNet32-F16 (BitNet.rs: 32-weight blocks of 8 code bytes, weight i in bits 2(i%4)+1:2(i%4) of byte i/4,
+/// value code − 1 with code 3 = 0, then the f16 scale) × per-token int8: out[r] = (Σ_b d_b · (float)S_b) / s,
+/// S_b exact, float multiply then add in block order (no FMA): the same bits on every path. n % 32 == 0;
+/// row r at w + r·(n/32)·10.
+void ck_bn32_i8_gemv_f32(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, float s, float *out);
+/// IQ2_S × Q8_K (ggml's generic ggml_vec_dot_iq2_s_q8_K order: exact block integers, then
+/// sumf += (d_w·d_y)·bsum, out = 0.125·sumf). n % 256 == 0; row r at w + r·(n/256)·82. Same bits on every path.
+void ck_iq2_s_q8_K_gemv(const uint8_t *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *y, float *out);
+/// Load-time repacks into the I2_S 128-weight interleave (dst: rows·cols/4 code bytes, zeroed first; the caller
+/// appends the scale tail). TL1/TL2 follow the GGUF layer's reference walks (TensorCodec+TL1/TL2) for the tile
+/// configuration (BM, BK, bm); `scratch` holds rows·cols bytes (the codes in row order). Return 0, -1 for a
+/// configuration that does not tile the shape, -2 for a code outside the format (pair index > 8, magnitude > 13).
+int ck_tl1_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_t BK, size_t bm, uint8_t *dst,
+                  uint8_t *scratch);
+int ck_tl2_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_t BK, uint8_t *dst, uint8_t *scratch);
+/// BitNet32-F16 codes (n weights, n % 128 == 0) into I2_S codes (n/4 bytes); the block scales are not used.
+void ck_bn32_to_i2s(const uint8_t *src, size_t n, uint8_t *dst);
+/// BitNet32-F16 with varying block scales, repacked at load: `codes` in the I2_S 128-weight interleave (row r at
+/// codes + r·n/4; ck_bn32_to_i2s) and the f16 scale of each 32-weight block (row r at scales + r·n/32;
+/// ck_bn32_scales), widened exactly (F16C on AVX2).
+/// out[r] = ((a0 + a1) + (a2 + a3) + ((a4 + a5) + (a6 + a7))) / s with a_k = Σ_{b ≡ k mod 8} d_b·(float)S_b summed
+/// in block order (multiply, then add), S_b = Σ_{i∈b} (code_i − 1)·q_i exact: the same bits on every path.
+/// n % 128 == 0.
+void ck_bn32r_i8_gemv_f32(const uint8_t *codes, const uint16_t *scales, size_t n, size_t row0, size_t row1,
+                          const int8_t *q, float s, float *out);
+/// The f16 scales of `nblocks` BitNet32-F16 blocks, gathered into one array.
+void ck_bn32_scales(const uint8_t *src, size_t nblocks, uint16_t *scales);
+/// 1 and *d = the common scale when every BitNet32-F16 block holding a non-zero weight has the same f16 scale
+/// (*d = 0 when no block does); 0 otherwise.
+int ck_bn32_uniform_scale(const uint8_t *src, size_t nblocks, float *d);
+
 #ifdef __cplusplus
 }
 #endif

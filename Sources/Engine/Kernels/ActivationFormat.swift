@@ -26,7 +26,8 @@ public enum Parity: String, Sendable, Codable {
     /// The activation encoding used against `weights`.
     public func activation(for weights: WeightFormat) -> ActivationFormat {
         switch weights {
-        case .i2_s: .int8PerToken
+        case .i2_s, .tl1, .tl2, .bitnet32_f16: .int8PerToken
+        case .iq2_s: .q8_K
         case .tq1_0, .tq2_0: self == .llamaCpp ? .q8_K : .int8PerToken
         case .q6_K: .q8_K
         case .q8_0, .q4_0: .q8_0

@@ -12,7 +12,7 @@ public struct MatVec: @unchecked Sendable {
     public let rows: Int
     public let cols: Int
     let data: UnsafeRawPointer
-    let rowBytes: Int
+    private(set) var rowBytes: Int
     let interleave: Int
     /// I2_S per-tensor scale β (1 for the other types).
     let tensorScale: Float
@@ -23,10 +23,20 @@ public struct MatVec: @unchecked Sendable {
     public let swiftKernelID: String?
     /// The int8 output head (`--head int8`): Q8_0 rows through `ck_q8_0_head_gemv` (not a parity path).
     var int8HeadKernel = false
+    /// The format the file stores (differs from `format` when the tensor was repacked at load).
+    public internal(set) var sourceFormat: WeightFormat
+    /// Keeps a load-time repacked copy alive (nil when `data` points into the file mapping).
+    var owner: AnyObject?
+    /// BitNet32-F16 with varying scales, repacked at load: `data` holds I2_S-interleaved codes and these the f16
+    /// scale of each 32-weight block (`ck_bn32r_i8_gemv_f32`); nil for the file layout.
+    var blockScales: UnsafePointer<UInt16>? {
+        didSet { if blockScales != nil { rowBytes = cols / 4 } }
+    }
 
     init(name: String, format: WeightFormat, rows: Int, cols: Int, data: UnsafeRawPointer, interleave: Int, parity: Parity) {
         self.name = name
         self.format = format
+        self.sourceFormat = format
         self.rows = rows
         self.cols = cols
         self.data = data
@@ -65,6 +75,16 @@ public struct MatVec: @unchecked Sendable {
             }
         case (.tq2_0, .int8PerToken), (.tq1_0, .int8PerToken):
             ternaryPerToken(x, out, r0, r1)
+        case (.bitnet32_f16, .int8PerToken):
+            x.codes.withUnsafeBufferPointer {
+                if let sc = blockScales {
+                    ck_bn32r_i8_gemv_f32(data.assumingMemoryBound(to: UInt8.self), sc, n, r0, r1, $0.baseAddress!, x.scales[0], out)
+                } else {
+                    ck_bn32_i8_gemv_f32(data.assumingMemoryBound(to: UInt8.self), n, r0, r1, $0.baseAddress!, x.scales[0], out)
+                }
+            }
+        case (.iq2_s, .q8_K):
+            ck_iq2_s_q8_K_gemv(data.assumingMemoryBound(to: UInt8.self), n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_K.self), out)
         case (.tq2_0, .q8_K), (.tq1_0, .q8_K):
             let scratch = UnsafeMutablePointer<Int8>.allocate(capacity: 256)
             defer { scratch.deallocate() }
@@ -132,6 +152,13 @@ public struct MatVec: @unchecked Sendable {
 
     /// Dequantizes row `r` (embedding lookup).
     func row(_ r: Int, into y: UnsafeMutablePointer<Float>) {
+        if let sc = blockScales {
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: cols) { w in
+                TernaryDecode.i2s(data + r * rowBytes, cols, interleave: 128, into: w.baseAddress!)
+                for i in 0..<cols { y[i] = Float(w[i]) * ck_f16_to_f32(sc[r * cols / 32 + i / 32]) }
+            }
+            return
+        }
         RowDequantizer.row(format, data + r * rowBytes, count: cols, interleave: interleave, tensorScale: tensorScale, into: y)
     }
 }

@@ -1,3 +1,5 @@
+import GGUF
+
 /// Reference dequantization of one row to f32 (embedding lookups, tests).
 enum RowDequantizer {
     static func row(_ format: WeightFormat, _ p: UnsafeRawPointer, count n: Int, interleave: Int, tensorScale: Float,
@@ -51,6 +53,21 @@ enum RowDequantizer {
                 let d = loadHalf(bp, bb - 2)
                 for j in 0..<256 { y[b * 256 + j] = Float(w[j]) * d }
             }
+        case .bitnet32_f16:
+            for b in 0..<(n / 32) {
+                let bp = p + b * 10, d = loadHalf(bp, 8)
+                for i in 0..<32 {
+                    let c = (bp.load(fromByteOffset: i / 4, as: UInt8.self) >> UInt8(2 * (i % 4))) & 3
+                    y[b * 32 + i] = Float(c == 3 ? 0 : Int(c) - 1) * d
+                }
+            }
+        case .iq2_s:
+            // The GGUF layer's reference decoder (ggml's dequantize_row_iq2_s order); n % 256 == 0 is checked at load.
+            let v = (try? TensorCodec.dequantize(UnsafeRawBufferPointer(start: p, count: n / 256 * 82), format: .iq2_s, count: n)) ?? []
+            for j in 0..<n { y[j] = j < v.count ? v[j] : 0 }
+        case .tl1, .tl2:
+            // Never reached: TL layouts tile whole matrices and are repacked to I2_S when the model loads.
+            preconditionFailure("TL1/TL2 rows are not addressable; the binder repacks them to I2_S")
         case .i2_s:
             var w = [Int8](repeating: 0, count: n)
             w.withUnsafeMutableBufferPointer { TernaryDecode.i2s(p, n, interleave: interleave, into: $0.baseAddress!) }

@@ -25,7 +25,7 @@ final class GGUFModelSource: ModelSource, @unchecked Sendable {
     func tensor(_ name: String) -> TensorEntry? {
         guard let t = infos[name] else { return nil }
         // The resolved type (ids 36–39 collide between ggml and the bitnet.cpp fork) decides the format.
-        let id = WeightFormat.allCases.first { $0.name == t.type.name }?.rawValue ?? (1000 + t.typeID)
+        let id = WeightFormat(t.type.format)?.rawValue ?? (1000 + t.typeID)
         return TensorEntry(name: name, dims: t.dims, typeID: id, data: file.storage.base + t.offset,
                            available: file.fileSize - t.offset)
     }

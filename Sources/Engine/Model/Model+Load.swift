@@ -64,7 +64,7 @@ extension Model {
         let tokenizer = try TokenizerGlue.make(source)
         let blockMats = layers.flatMap(\.matrices)
         var counts: [String: Int] = [:]
-        for m in blockMats { counts[m.format.name, default: 0] += m.rows * m.cols }
+        for m in blockMats { counts[m.sourceFormat.name, default: 0] += m.rows * m.cols }
         let blockFormat = counts.max { $0.value < $1.value }?.key ?? "unknown"
         let bytesPerToken = blockMats.reduce(0) { $0 + $1.format.tensorBytes(rowLength: $1.cols, rows: $1.rows) }
             + weights.output.format.tensorBytes(rowLength: e, rows: output.rows) + embd.format.rowBytes(e)
@@ -74,6 +74,6 @@ extension Model {
         return Model(config: config, options: options, source: source, tokenizer: tokenizer, weights: weights,
                      loadMilliseconds: ms, formats: formats.sorted(), blockFormat: blockFormat, parameters: params,
                      bytesPerToken: bytesPerToken, contextSize: ctx, exactOutput: int8Head == nil ? nil : output,
-                     int8Head: int8Head)
+                     int8Head: int8Head, weightLayouts: b.repacks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value) tensors" })
     }
 }

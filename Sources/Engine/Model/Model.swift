@@ -23,10 +23,13 @@ public final class Model: @unchecked Sendable {
     /// The file's output matrix when `options.head` replaced it (`weights.output` is then the int8 copy).
     let exactOutput: MatVec?
     let int8Head: Int8Head?
+    /// Load-time re-encodings, e.g. "TL2→I2_S (load-time repack): 210 tensors" (empty when the file's bytes run as stored).
+    public let weightLayouts: [String]
 
     init(config: ModelConfig, options: ModelOptions, source: ModelSource, tokenizer: TextTokenizer?, weights: ModelWeights,
          loadMilliseconds: Double, formats: [String], blockFormat: String, parameters: Int, bytesPerToken: Int, contextSize: Int,
-         exactOutput: MatVec? = nil, int8Head: Int8Head? = nil) {
+         exactOutput: MatVec? = nil, int8Head: Int8Head? = nil, weightLayouts: [String] = []) {
+        self.weightLayouts = weightLayouts
         self.exactOutput = exactOutput; self.int8Head = int8Head
         self.config = config; self.options = options; self.source = source; self.tokenizer = tokenizer
         self.weights = weights; self.loadMilliseconds = loadMilliseconds; self.formats = formats

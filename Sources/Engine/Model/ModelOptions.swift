@@ -1,3 +1,5 @@
+import GGUF
+
 /// How to load and run a model.
 public struct ModelOptions: Sendable {
     /// Activation numerics: bitnet.cpp (default) or llama.cpp.
@@ -11,6 +13,8 @@ public struct ModelOptions: Sendable {
     public var contextSize: Int? = nil
     /// Output matrix precision: exact (default) or an int8 (Q8_0) copy made at load (`--head int8`).
     public var head: HeadPrecision = .exact
+    /// TL1/TL2 tile configuration for shapes the file does not record and no published preset covers.
+    public var tlConfig: TLConfig? = nil
     /// Skip the free-memory check (tests).
     public var checkMemory: Bool = true
     public init() {}

@@ -9,7 +9,11 @@ struct WeightBinder {
 
     init(source: ModelSource, options: ModelOptions) { self.source = source; self.options = options }
 
-    /// A weight matrix `name` with `cols` inputs and `rows` outputs.
+    /// What load-time repacks happened: description → tensor count (e.g. "TL2→I2_S (load-time repack)": 210).
+    var repacks: [String: Int] = [:]
+
+    /// A weight matrix `name` with `cols` inputs and `rows` outputs. TL1/TL2 and uniform-scale BitNet32-F16 come
+    /// back repacked to I2_S (`sourceFormat` keeps the file's format).
     mutating func matrix(_ name: String, cols: Int, rows: Int) throws -> MatVec {
         guard let t = source.tensor(name) else { throw EngineError(.missingTensor, "required tensor '\(name)' is missing") }
         guard let f = WeightFormat(rawValue: t.typeID) else {
@@ -26,11 +30,15 @@ struct WeightBinder {
         if f == .i2_s && (rows * cols) % interleave != 0 {
             throw EngineError(.wrongShape, "tensor '\(name)' size is not a multiple of the I2_S block")
         }
+        if f == .tl2 && cols < 256 {
+            throw EngineError(.wrongShape, "tensor '\(name)' rows of \(cols) are shorter than TL2's minimum of 256 weights")
+        }
         let need = f.tensorBytes(rowLength: cols, rows: rows)
         guard need <= t.available else {
             throw EngineError(.truncated, "tensor '\(name)' needs \(need) bytes but the file has only \(t.available) left (truncated?)")
         }
         used.append(t)
+        if let m = try repackedMatrix(f, t, name: name, rows: rows, cols: cols, bytes: need) { return m }
         return MatVec(name: name, format: f, rows: rows, cols: cols, data: t.data, interleave: interleave,
                       parity: options.parity)
     }

@@ -47,6 +47,7 @@ extension Receipt {
                              bytes_per_token: m.bytesPerToken, file_bytes: m.source.fileSize),
             build: ProcessStats.build, environment: ProcessStats.environment(), cpu: ProcessStats.cpu(),
             options: m.options.head == .exact ? nil
-                : Options(head: m.options.head.rawValue, head_logit_cosine: session.headLogitCosine))
+                : Options(head: m.options.head.rawValue, head_logit_cosine: session.headLogitCosine),
+            weight_layouts: m.weightLayouts.isEmpty ? nil : m.weightLayouts)
     }
 }

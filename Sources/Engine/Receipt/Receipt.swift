@@ -77,4 +77,7 @@ public struct Receipt: Codable, Sendable, Equatable {
         public var head_logit_cosine: Double?
     }
     public var options: Options? = nil
+    /// Load-time re-encodings of the file's weights, e.g. "TL2→I2_S (load-time repack): 210 tensors"; absent when
+    /// every weight ran as stored.
+    public var weight_layouts: [String]? = nil
 }

@@ -1,0 +1,46 @@
+import Foundation
+
+extension WeightBinder {
+    /// TL1/TL2 and BitNet32-F16 re-encoded at load (see `WeightRepack`), or nil when the tensor runs as stored.
+    /// The file pages of a repacked tensor are released afterwards (file-backed sources only: for memory a test
+    /// passes in, MADV_DONTNEED would zero it).
+    mutating func repackedMatrix(_ f: WeightFormat, _ t: TensorEntry, name: String, rows: Int, cols: Int,
+                                 bytes need: Int) throws -> MatVec? {
+        var m: MatVec
+        switch f {
+        case .tl1, .tl2:
+            guard let c = WeightRepack.tlConfig(f, rows: rows, cols: cols, source: source, fallback: options.tlConfig) else {
+                throw EngineError(.badInput, "tensor '\(name)' (\(rows)×\(cols)) is \(f.name) but its tile configuration is not "
+                                  + "recorded in the file and no published preset has this shape; pass a TL configuration (BM,BK,bm)")
+            }
+            let buffer = try WeightRepack.tl(f, name: name, data: t.data, rows: rows, cols: cols, config: c)
+            m = i2s(name, buffer, rows: rows, cols: cols, from: f)
+        case .bitnet32_f16:
+            if let buffer = WeightRepack.bitnet32(data: t.data, rows: rows, cols: cols) {
+                m = i2s(name, buffer, rows: rows, cols: cols, from: f)
+            } else if let (codes, scales) = WeightRepack.bitnet32Blocks(data: t.data, rows: rows, cols: cols) {
+                m = MatVec(name: name, format: .bitnet32_f16, rows: rows, cols: cols, data: UnsafeRawPointer(codes.bytes),
+                           interleave: 128, parity: options.parity)
+                m.blockScales = UnsafePointer(scales.bytes.assumingMemoryBound(to: UInt16.self))
+                m.owner = [codes, scales] as NSArray
+                repacks[WeightRepack.bitnet32BlocksDescription, default: 0] += 1
+            } else {
+                return nil
+            }
+        default:
+            return nil
+        }
+        if source is GGUFModelSource { WeightRepack.releaseFilePages(t.data, count: need) }
+        return m
+    }
+
+    /// An I2_S (128) matrix over a repacked buffer, remembering the file's format.
+    private mutating func i2s(_ name: String, _ buffer: RepackedBuffer, rows: Int, cols: Int, from f: WeightFormat) -> MatVec {
+        repacks[WeightRepack.describe(f), default: 0] += 1
+        var m = MatVec(name: name, format: .i2_s, rows: rows, cols: cols, data: UnsafeRawPointer(buffer.bytes),
+                       interleave: 128, parity: options.parity)
+        m.sourceFormat = f
+        m.owner = buffer
+        return m
+    }
+}

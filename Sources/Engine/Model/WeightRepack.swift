@@ -1,0 +1,116 @@
+import CKernels
+import Foundation
+import GGUF
+import ModelInspector
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A weight matrix re-encoded at load into anonymous memory (owned; freed with the model).
+final class RepackedBuffer: @unchecked Sendable {
+    let bytes: UnsafeMutableRawPointer
+    let count: Int
+    init(count: Int) {
+        self.count = count
+        bytes = .allocate(byteCount: max(count, 1), alignment: 64)
+    }
+    deinit { bytes.deallocate() }
+}
+
+/// Load-time repacking of single-scale ternary layouts into the I2_S 128-weight interleave, so they run on the
+/// I2_S kernels: TL1 and TL2 (one scale per tensor) and BitNet32-F16 whose non-zero blocks share one scale.
+/// Exact: the same ternary values and the same scale (tests compare with the GGUF layer's decoders).
+enum WeightRepack {
+    /// What a repack did, for the receipt: "TL2→I2_S (load-time repack)".
+    static func describe(_ from: WeightFormat) -> String { "\(from.name)→I2_S (load-time repack)" }
+    /// The varying-scale BitNet32-F16 repack.
+    static let bitnet32BlocksDescription = "BitNet32-F16→I2_S codes + f16 block scales (load-time repack)"
+
+    /// The tile configuration of a TL tensor: recorded by `convert` in the file, else the published preset for the
+    /// shape, else `fallback` (ModelOptions.tlConfig).
+    static func tlConfig(_ format: WeightFormat, rows: Int, cols: Int, source: ModelSource, fallback: TLConfig?) -> TLConfig? {
+        let k = Conversion.tlKeys
+        if let r = source.intArray(k.rows), let c = source.intArray(k.cols), let a = source.intArray(k.bm),
+           let b = source.intArray(k.bk), let m = source.intArray(k.bmm),
+           [c.count, a.count, b.count, m.count].allSatisfy({ $0 == r.count }),
+           let i = r.indices.first(where: { r[$0] == rows && c[$0] == cols }) {
+            return TLConfig(bigM: Int(a[i]), bigK: Int(b[i]), smallM: Int(m[i]))
+        }
+        return TLConfig.preset(format.tensorFormat, rows: rows, cols: cols) ?? fallback
+    }
+
+    /// TL1/TL2 tensor bytes → I2_S codes + scale tail. Throws one line when the configuration does not tile the
+    /// shape or a code is outside the format (wrong configuration or not a TL tensor).
+    static func tl(_ format: WeightFormat, name: String, data: UnsafeRawPointer, rows: Int, cols: Int,
+                   config c: TLConfig) throws -> RepackedBuffer {
+        guard (rows * cols) % 128 == 0, cols % 128 == 0 else {
+            throw EngineError(.wrongShape, "tensor '\(name)' rows of \(cols) are not a multiple of 128: cannot run \(format.name) on the I2_S kernels")
+        }
+        let codes = rows * cols / 4
+        let out = RepackedBuffer(count: codes + 32)
+        let dst = out.bytes.assumingMemoryBound(to: UInt8.self)
+        let src = data.assumingMemoryBound(to: UInt8.self)
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: rows * cols)   // the codes in row order
+        defer { scratch.deallocate() }
+        let rc: Int32
+        let scaleOffset: Int
+        if format == .tl1 {
+            rc = ck_tl1_to_i2s(src, rows, cols, c.bigM, c.bigK, c.smallM, dst, scratch)
+            scaleOffset = codes
+        } else {
+            rc = c.smallM == 32 ? ck_tl2_to_i2s(src, rows, cols, c.bigM, c.bigK, dst, scratch) : -1
+            scaleOffset = format.tensorBytes(rowLength: cols, rows: rows) - 32
+        }
+        switch rc {
+        case 0: break
+        case -1: throw EngineError(.wrongShape, "tensor '\(name)' (\(rows)×\(cols)): \(format.name) tile configuration \(c) does not tile it")
+        default: throw EngineError(.badInput, "tensor '\(name)' has a code outside \(format.name) with tile configuration \(c): not a \(format.name) tensor, or converted with another configuration")
+        }
+        copyScaleTail(from: data + scaleOffset, to: out.bytes + codes)
+        return out
+    }
+
+    /// BitNet32-F16 whose non-zero blocks all share one scale d → I2_S codes with β = d; nil when the scales
+    /// vary (or the shape does not fit the 128-weight interleave): then the bn32 kernel runs it.
+    static func bitnet32(data: UnsafeRawPointer, rows: Int, cols: Int) -> RepackedBuffer? {
+        guard cols % 128 == 0 else { return nil }
+        var d: Float = 0
+        let src = data.assumingMemoryBound(to: UInt8.self)
+        guard ck_bn32_uniform_scale(src, rows * cols / 32, &d) == 1 else { return nil }
+        let codes = rows * cols / 4
+        let out = RepackedBuffer(count: codes + 32)
+        ck_bn32_to_i2s(src, rows * cols, out.bytes.assumingMemoryBound(to: UInt8.self))
+        (out.bytes + codes).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
+        out.bytes.storeBytes(of: d.bitPattern.littleEndian, toByteOffset: codes, as: UInt32.self)
+        return out
+    }
+
+    /// BitNet32-F16 with varying block scales (cols % 128 == 0): codes into the I2_S interleave plus the f16 scale
+    /// of each 32-weight block gathered in one array, for `ck_bn32r_i8_gemv_f32`. Same values and scales as the file (tested).
+    static func bitnet32Blocks(data: UnsafeRawPointer, rows: Int, cols: Int) -> (codes: RepackedBuffer, scales: RepackedBuffer)? {
+        guard cols % 128 == 0 else { return nil }
+        let n = rows * cols
+        let codes = RepackedBuffer(count: n / 4), scales = RepackedBuffer(count: n / 32 * 2)
+        let src = data.assumingMemoryBound(to: UInt8.self)
+        ck_bn32_to_i2s(src, n, codes.bytes.assumingMemoryBound(to: UInt8.self))
+        ck_bn32_scales(src, n / 32, scales.bytes.assumingMemoryBound(to: UInt16.self))
+        return (codes, scales)
+    }
+
+    private static func copyScaleTail(from src: UnsafeRawPointer, to dst: UnsafeMutableRawPointer) {
+        dst.initializeMemory(as: UInt8.self, repeating: 0, count: 32)
+        dst.copyMemory(from: src, byteCount: 4)
+    }
+
+    /// Drops the file pages of a tensor that was repacked (MADV_DONTNEED on the page-aligned part inside
+    /// `range`), so resident memory stays about the file size. Only for read-only file mappings (dropped pages
+    /// are read again from the file if touched).
+    static func releaseFilePages(_ base: UnsafeRawPointer, count: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        let start = (Int(bitPattern: base) + page - 1) / page * page
+        let end = (Int(bitPattern: base) + count) / page * page
+        guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(p, end - start, MADV_DONTNEED)
+    }
+}
