@@ -1,6 +1,7 @@
 import CKernels
 import Engine
 import Foundation
+import GGUF
 import ModelInspector
 
 /// Runs llama-bench style measurements with the bundled engine: for each thread count, `repetitions` runs of
@@ -14,17 +15,22 @@ struct BenchRunner {
     var repetitions: Int
     var parity: Parity
     var head: HeadPrecision = .exact
+    var tlConfig: TLConfig? = nil
 
     func run() throws -> BenchResult {
         var options = ModelOptions()
         options.parity = parity
-        options.contextSize = promptTokens + generateTokens + 1
+        // room for the warm-up (up to 8 prompt tokens + 2) and for a run whose empty prompt becomes one start token
+        options.contextSize = max(promptTokens, 8) + generateTokens + 2
         options.head = head
+        options.tlConfig = tlConfig
         let model = try Model.load(url: modelURL, options: options)
         Log.progress(String(format: "loaded %@ in %.0f ms", modelURL.lastPathComponent, model.loadMilliseconds))
         // Bytes per token as the inspector (and so the rules) count them: one definition for the whole tool.
-        // (With --head int8 the engine streams its Q8_0 head instead: its own count.)
-        let bytesPerToken = head == .exact ? try ModelInspector.inspect(path: modelURL.path).bytesPerToken : model.bytesPerToken
+        // (With --head int8, or weights re-encoded at load such as TL2 → I2_S, the engine streams other bytes than
+        // the file's: its own count.)
+        let streamsFileBytes = head == .exact && model.weightLayouts.isEmpty
+        let bytesPerToken = streamsFileBytes ? try ModelInspector.inspect(path: modelURL.path).bytesPerToken : model.bytesPerToken
         if head != .exact, let cosine = try Session(model: model).probeHeadCosine() {
             Log.progress(String(format: "head %@: logit cosine vs the exact head %.6f on the probe prompt", head.rawValue, cosine))
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import GGUF
 import ModelInspector
 
 /// `bitnet-doctor bench`: prefill and decode speed of the bundled engine, against the memory-bandwidth roofline.
@@ -35,6 +36,8 @@ struct BenchCommand: AsyncParsableCommand {
     var parity: String = "bitnet.cpp"
     @Option(help: "Output head precision: exact (default) or int8 (F16 head re-quantized to Q8_0 at load).")
     var head: String = "exact"
+    @Option(name: .customLong("tl-config"), help: "TL1/TL2 tile configuration BM,BK,bm when the file records none and no published preset has its shapes.")
+    var tlConfig: String?
     @Option(name: [.customShort("o"), .long], help: "Output: text, md or json.")
     var output: Output = .text
 
@@ -44,6 +47,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard prompt >= 0, gen >= 1, repetitions >= 1 else { throw ValidationError("-p ≥ 0, -n ≥ 1 and -r ≥ 1 are required") }
         guard Parity(rawValue: parity) != nil else { throw ValidationError("--parity must be bitnet.cpp or llama.cpp") }
         guard HeadPrecision(rawValue: head) != nil else { throw ValidationError("--head must be exact or int8") }
+        if let tlConfig, TLConfig(parsing: tlConfig) == nil { throw ValidationError("--tl-config must be BM,BK,bm (three positive integers)") }
     }
 
     var threadList: [Int]? {
@@ -65,7 +69,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let runner = BenchRunner(modelURL: url, threads: threadList!, promptTokens: prompt, generateTokens: gen,
                                  repetitions: repetitions, parity: Parity(rawValue: parity)!,
-                                 head: HeadPrecision(rawValue: head)!)
+                                 head: HeadPrecision(rawValue: head)!, tlConfig: tlConfig.flatMap(TLConfig.init(parsing:)))
         let result = try runner.run()
         switch output {
         case .text: print(result.table(markdown: false))
