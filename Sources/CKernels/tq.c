@@ -281,3 +281,24 @@ static void tq1_0_i8_rows_vnni(const ck_block_tq1_0 *w, size_t nb, size_t a, siz
 #define K_TQ1_I8_AVX2_Q8K K_TQ1_Q8K_AVX2
 TQ_I8_GEMV(tq2_0, ck_block_tq2_0, tq2_codes, tq2_decode_avx2, K_TQ2_I8_SCALAR, K_TQ2_I8_AVX2)
 TQ_I8_GEMV(tq1_0, ck_block_tq1_0, tq1_codes, tq1_decode_avx2, K_TQ1_I8_SCALAR, K_TQ1_I8_AVX2)
+
+/* ------------------------------------------------------------ repack to I2_S */
+
+/* TQ2_0 (tq1 == 0) or TQ1_0 (tq1 != 0) rows of n weights → I2_S codes (128-weight blocks, byte j of a block holds
+ * weights j, j+32, j+64, j+96 in bits 7:6 .. 1:0). Both formats store code = value + 1, as I2_S does, so the codes
+ * move unchanged; the block scales are dropped (the caller checks they are uniform). n % 256 == 0. */
+void ck_tq_to_i2s(const void *w, int tq1, size_t n, size_t rows, uint8_t *out) {
+    const size_t nb = n / CK_QK_K;
+    uint8_t c[256];
+    for (size_t r = 0; r < rows; r++)
+        for (size_t b = 0; b < nb; b++) {
+            if (tq1) tq1_codes((const ck_block_tq1_0 *)w + r * nb + b, c);
+            else tq2_codes((const ck_block_tq2_0 *)w + r * nb + b, c);
+            uint8_t *o = out + r * (n / 4) + b * 64;
+            for (int h = 0; h < 2; h++)
+                for (int j = 0; j < 32; j++) {
+                    const uint8_t *cc = c + h * 128;
+                    o[h * 32 + j] = (uint8_t)((cc[j] << 6) | (cc[j + 32] << 4) | (cc[j + 64] << 2) | cc[j + 96]);
+                }
+        }
+}

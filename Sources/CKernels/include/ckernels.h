@@ -334,6 +334,11 @@ void ck_bn32_scales(const uint8_t *src, size_t nblocks, uint16_t *scales);
 /// (*d = 0 when no block does); 0 otherwise.
 int ck_bn32_uniform_scale(const uint8_t *src, size_t nblocks, float *d);
 
+/// TQ2_0 (tq1 = 0) / TQ1_0 (tq1 = 1) rows → I2_S codes (128-weight blocks), codes unchanged, block scales dropped:
+/// exact when every non-zero block has one scale (ck_tq*_uniform_scale), which then becomes the I2_S tensor scale.
+/// `out` holds rows·n/4 bytes; n % 256 == 0. Used by the engine's opt-in load-time repack (`--repack i2_s`).
+void ck_tq_to_i2s(const void *w, int tq1, size_t n, size_t rows, uint8_t *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,8 @@
 import Foundation
 
 extension WeightBinder {
-    /// TL1/TL2 and BitNet32-F16 re-encoded at load (see `WeightRepack`), or nil when the tensor runs as stored.
+    /// TL1/TL2 and BitNet32-F16 re-encoded at load (see `WeightRepack`), TQ1_0/TQ2_0 too with
+    /// `ModelOptions.repackTernary`, or nil when the tensor runs as stored.
     /// The file pages of a repacked tensor are released afterwards (file-backed sources only: for memory a test
     /// passes in, MADV_DONTNEED would zero it).
     mutating func repackedMatrix(_ f: WeightFormat, _ t: TensorEntry, name: String, rows: Int, cols: Int,
@@ -27,6 +28,10 @@ extension WeightBinder {
             } else {
                 return nil
             }
+        case .tq1_0 where options.repackTernary && options.parity == .bitnet,
+             .tq2_0 where options.repackTernary && options.parity == .bitnet:
+            guard let buffer = WeightRepack.tq(f, data: t.data, rows: rows, cols: cols) else { return nil }
+            m = i2s(name, buffer, rows: rows, cols: cols, from: f)
         default:
             return nil
         }

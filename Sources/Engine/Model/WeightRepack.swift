@@ -26,6 +26,23 @@ enum WeightRepack {
     /// The varying-scale BitNet32-F16 repack.
     static let bitnet32BlocksDescription = "BitNet32-F16→I2_S codes + f16 block scales (load-time repack)"
 
+    /// TQ1_0/TQ2_0 rows → I2_S with the blocks' common scale as the tensor scale; nil when the scales differ (then the
+    /// tensor runs as stored) or the rows are not whole I2_S blocks.
+    static func tq(_ format: WeightFormat, data: UnsafeRawPointer, rows: Int, cols: Int) -> RepackedBuffer? {
+        guard cols % 256 == 0, format == .tq1_0 || format == .tq2_0 else { return nil }
+        var d: Float = 0
+        let uniform = format == .tq1_0
+            ? ck_tq1_0_uniform_scale(data.assumingMemoryBound(to: ck_block_tq1_0.self), cols, rows, &d)
+            : ck_tq2_0_uniform_scale(data.assumingMemoryBound(to: ck_block_tq2_0.self), cols, rows, &d)
+        guard uniform == 1 else { return nil }
+        let codes = rows * cols / 4
+        let out = RepackedBuffer(count: codes + 32)
+        ck_tq_to_i2s(data, format == .tq1_0 ? 1 : 0, cols, rows, out.bytes.assumingMemoryBound(to: UInt8.self))
+        (out.bytes + codes).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
+        out.bytes.storeBytes(of: d.bitPattern.littleEndian, toByteOffset: codes, as: UInt32.self)
+        return out
+    }
+
     /// The tile configuration of a TL tensor: recorded by `convert` in the file, else the published preset for the
     /// shape, else `fallback` (ModelOptions.tlConfig).
     static func tlConfig(_ format: WeightFormat, rows: Int, cols: Int, source: ModelSource, fallback: TLConfig?) -> TLConfig? {

@@ -16,6 +16,7 @@ struct BenchRunner {
     var parity: Parity
     var head: HeadPrecision = .exact
     var tlConfig: TLConfig? = nil
+    var repackTernary = false
 
     func run() throws -> BenchResult {
         var options = ModelOptions()
@@ -24,6 +25,7 @@ struct BenchRunner {
         options.contextSize = max(promptTokens, 8) + generateTokens + 2
         options.head = head
         options.tlConfig = tlConfig
+        options.repackTernary = repackTernary
         let model = try Model.load(url: modelURL, options: options)
         Log.progress(String(format: "loaded %@ in %.0f ms", modelURL.lastPathComponent, model.loadMilliseconds))
         // Bytes per token as the inspector (and so the rules) count them: one definition for the whole tool.

@@ -36,6 +36,8 @@ struct BenchCommand: AsyncParsableCommand {
     var parity: String = "bitnet.cpp"
     @Option(help: "Output head precision: exact (default) or int8 (F16 head re-quantized to Q8_0 at load).")
     var head: String = "exact"
+    @Option(help: "Load-time repack: i2_s re-encodes TQ1_0/TQ2_0 matrices that have one scale into I2_S (exact, faster for TQ1_0, more memory).")
+    var repack: String?
     @Option(name: .customLong("tl-config"), help: "TL1/TL2 tile configuration BM,BK,bm when the file records none and no published preset has its shapes.")
     var tlConfig: String?
     @Option(name: [.customShort("o"), .long], help: "Output: text, md or json.")
@@ -47,6 +49,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard prompt >= 0, gen >= 1, repetitions >= 1 else { throw ValidationError("-p ≥ 0, -n ≥ 1 and -r ≥ 1 are required") }
         guard Parity(rawValue: parity) != nil else { throw ValidationError("--parity must be bitnet.cpp or llama.cpp") }
         guard HeadPrecision(rawValue: head) != nil else { throw ValidationError("--head must be exact or int8") }
+        if let repack, repack != "i2_s" { throw ValidationError("--repack must be i2_s") }
         if let tlConfig, TLConfig(parsing: tlConfig) == nil { throw ValidationError("--tl-config must be BM,BK,bm (three positive integers)") }
     }
 
@@ -69,7 +72,8 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let runner = BenchRunner(modelURL: url, threads: threadList!, promptTokens: prompt, generateTokens: gen,
                                  repetitions: repetitions, parity: Parity(rawValue: parity)!,
-                                 head: HeadPrecision(rawValue: head)!, tlConfig: tlConfig.flatMap(TLConfig.init(parsing:)))
+                                 head: HeadPrecision(rawValue: head)!, tlConfig: tlConfig.flatMap(TLConfig.init(parsing:)),
+                                 repackTernary: repack == "i2_s")
         let result = try runner.run()
         switch output {
         case .text: print(result.table(markdown: false))

@@ -1,0 +1,59 @@
+import CKernels
+import Foundation
+import ModelInspector
+import Testing
+@testable import Engine
+
+/// The opt-in TQ1_0/TQ2_0 → I2_S repack (`ModelOptions.repackTernary`, `--repack i2_s`): the synthetic tiny model in
+/// TQ1_0 and TQ2_0 (same seed = same ternary weights and scale as the I2_S file) gives the I2_S file's logits bit for
+/// bit and runs on the I2_S kernels; without the option the TQ kernels run; llama.cpp parity never repacks.
+@Suite struct TernaryRepackTests {
+    static func session(_ url: URL, repack: Bool, parity: Parity = .bitnet) throws -> Session {
+        var o = ModelOptions()
+        o.parity = parity
+        o.contextSize = 128
+        o.repackTernary = repack
+        return Session(model: try Model.load(url: url, options: o))
+    }
+
+    @Test(arguments: [SyntheticModel.WeightFormat.tq1_0, .tq2_0])
+    func repackedTQEqualsI2S(_ format: SyntheticModel.WeightFormat) throws {
+        let i2s = try SynthFixtures.session(try SynthFixtures.model(.bitnetB158, .i2_s))
+        let url = try SynthFixtures.model(.bitnetB158, format)
+        let repacked = try Self.session(url, repack: true), asStored = try Self.session(url, repack: false)
+        let prompt = FormatModelTests.prompt
+        let (lr, i2sCalls) = try FormatModelTests.calls(FormatModelTests.i2sKernels) { try repacked.logits(after: prompt) }
+        #expect(try i2s.logits(after: prompt).map(\.bitPattern) == lr.map(\.bitPattern))
+        #expect(i2sCalls > 0)
+        let name = format == .tq1_0 ? "TQ1_0" : "TQ2_0"
+        let mats = repacked.model.weights.layers.flatMap(\.matrices)
+        #expect(repacked.model.weightLayouts == ["\(name)→I2_S (load-time repack): \(mats.count) tensors"])
+        #expect(mats.allSatisfy { $0.format == .i2_s })
+        // as stored: the TQ kernels, no repack recorded, same logits (the formats are bit-identical by design)
+        let (ls, stillI2S) = try FormatModelTests.calls(FormatModelTests.i2sKernels) { try asStored.logits(after: prompt) }
+        #expect(asStored.model.weightLayouts.isEmpty && stillI2S == 0)
+        #expect(ls.map(\.bitPattern) == lr.map(\.bitPattern))
+        // llama.cpp parity multiplies TQ with Q8_K: no repack there
+        let parity = try Self.session(url, repack: true, parity: .llamaCpp)
+        #expect(parity.model.weightLayouts.isEmpty)
+    }
+
+    @Test func tqBlocksWithDifferentScalesAreNotRepacked() throws {
+        // two TQ2_0 blocks (one row of 512) with different scales: the repack must decline (it would be inexact)
+        var blocks = [ck_block_tq2_0](repeating: ck_block_tq2_0(), count: 2)
+        for i in 0..<2 {
+            withUnsafeMutableBytes(of: &blocks[i].qs) { $0.initializeMemory(as: UInt8.self, repeating: 0b10_01_00_10) }
+            blocks[i].d = ck_f32_to_f16(i == 0 ? 0.5 : 0.25)
+        }
+        let buffer = blocks.withUnsafeBytes { WeightRepack.tq(.tq2_0, data: $0.baseAddress!, rows: 1, cols: 512) }
+        #expect(buffer == nil)
+        blocks[1].d = blocks[0].d
+        let same = try #require(blocks.withUnsafeBytes { WeightRepack.tq(.tq2_0, data: $0.baseAddress!, rows: 1, cols: 512) })
+        // codes move unchanged: I2_S byte j of block 0 holds weights j, j+32, j+64, j+96 (all from byte 0b10_01_00_10's
+        // 2-bit groups in TQ2_0 order: weight l·32 + k has code (qs[k] >> 2l) & 3 → 2, 0, 1, 2)
+        let b0 = same.bytes.load(as: UInt8.self)
+        #expect(b0 == (2 << 6) | (0 << 4) | (1 << 2) | 2)
+        let scale = same.bytes.load(fromByteOffset: 512 / 4, as: Float.self)
+        #expect(scale == 0.5)
+    }
+}
