@@ -57,3 +57,26 @@ import Testing
         #expect(scale == 0.5)
     }
 }
+
+/// `ModelOptions.hugePages`: every matrix copied into huge-page-advised memory at load: the same logits bit for bit,
+/// the copy recorded in `weight_layouts`, and repacked formats land there too.
+@Suite struct HugePagesTests {
+    @Test func hugePageCopiesGiveTheSameLogits() throws {
+        let url = try SynthFixtures.model(.bitnetB158, .i2_s)
+        var o = ModelOptions()
+        o.contextSize = 128
+        o.hugePages = true
+        let huge = Session(model: try Model.load(url: url, options: o))
+        let plain = try SynthFixtures.session(url)
+        let prompt = FormatModelTests.prompt
+        #expect(try plain.logits(after: prompt).map(\.bitPattern) == (try huge.logits(after: prompt)).map(\.bitPattern))
+        let mats = huge.model.weights.layers.flatMap(\.matrices).count + 1 // + the (tied) embedding/head
+        #expect(huge.model.weightLayouts == ["\(WeightRepack.hugePagesDescription): \(mats) tensors"])
+        #expect(plain.model.weightLayouts.isEmpty)
+        // a repack under --hugepages is still recorded as the repack
+        o.repackTernary = true
+        let tq = Session(model: try Model.load(url: try SynthFixtures.model(.bitnetB158, .tq1_0), options: o))
+        #expect(tq.model.weightLayouts.contains { $0.hasPrefix("TQ1_0→I2_S") })
+        #expect(try tq.logits(after: prompt).map(\.bitPattern) == (try plain.logits(after: prompt)).map(\.bitPattern))
+    }
+}

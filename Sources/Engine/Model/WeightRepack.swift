@@ -6,15 +6,26 @@ import ModelInspector
 import Glibc
 #endif
 
-/// A weight matrix re-encoded at load into anonymous memory (owned; freed with the model).
+/// A weight matrix re-encoded (or copied) at load into anonymous memory (owned; freed with the model). With
+/// `hugePages` it is 2 MiB-aligned and advised MADV_HUGEPAGE, so the kernel can back it with transparent huge pages
+/// (fewer TLB misses while the gemv streams it; `ModelOptions.hugePages`).
 final class RepackedBuffer: @unchecked Sendable {
     let bytes: UnsafeMutableRawPointer
     let count: Int
-    init(count: Int) {
+    init(count: Int, hugePages: Bool = false) {
         self.count = count
-        bytes = .allocate(byteCount: max(count, 1), alignment: 64)
+        let size = max(count, 1)
+        var p: UnsafeMutableRawPointer?
+        if hugePages, posix_memalign(&p, 1 << 21, size) == 0, let p {
+            _ = madvise(p, size, 14) // MADV_HUGEPAGE; advisory: without THP the copy still works
+            bytes = p
+        } else if posix_memalign(&p, 64, size) == 0, let p {
+            bytes = p
+        } else {
+            fatalError("out of memory for a \(size)-byte weight buffer") // Model.load checked free memory first
+        }
     }
-    deinit { bytes.deallocate() }
+    deinit { free(bytes) }
 }
 
 /// Load-time repacking of single-scale ternary layouts into the I2_S 128-weight interleave, so they run on the
@@ -23,12 +34,21 @@ final class RepackedBuffer: @unchecked Sendable {
 enum WeightRepack {
     /// What a repack did, for the receipt: "TL2→I2_S (load-time repack)".
     static func describe(_ from: WeightFormat) -> String { "\(from.name)→I2_S (load-time repack)" }
+    /// `--hugepages` copies of tensors that run as stored.
+    static let hugePagesDescription = "copied into 2 MiB huge pages (load-time copy, --hugepages)"
     /// The varying-scale BitNet32-F16 repack.
     static let bitnet32BlocksDescription = "BitNet32-F16→I2_S codes + f16 block scales (load-time repack)"
 
+    /// A plain copy of a tensor's bytes into huge-page-backed anonymous memory (`ModelOptions.hugePages`).
+    static func copy(_ data: UnsafeRawPointer, count: Int) -> RepackedBuffer {
+        let out = RepackedBuffer(count: count, hugePages: true)
+        out.bytes.copyMemory(from: data, byteCount: count)
+        return out
+    }
+
     /// TQ1_0/TQ2_0 rows → I2_S with the blocks' common scale as the tensor scale; nil when the scales differ (then the
     /// tensor runs as stored) or the rows are not whole I2_S blocks.
-    static func tq(_ format: WeightFormat, data: UnsafeRawPointer, rows: Int, cols: Int) -> RepackedBuffer? {
+    static func tq(_ format: WeightFormat, data: UnsafeRawPointer, rows: Int, cols: Int, hugePages: Bool = false) -> RepackedBuffer? {
         guard cols % 256 == 0, format == .tq1_0 || format == .tq2_0 else { return nil }
         var d: Float = 0
         let uniform = format == .tq1_0
@@ -36,7 +56,7 @@ enum WeightRepack {
             : ck_tq2_0_uniform_scale(data.assumingMemoryBound(to: ck_block_tq2_0.self), cols, rows, &d)
         guard uniform == 1 else { return nil }
         let codes = rows * cols / 4
-        let out = RepackedBuffer(count: codes + 32)
+        let out = RepackedBuffer(count: codes + 32, hugePages: hugePages)
         ck_tq_to_i2s(data, format == .tq1_0 ? 1 : 0, cols, rows, out.bytes.assumingMemoryBound(to: UInt8.self))
         (out.bytes + codes).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
         out.bytes.storeBytes(of: d.bitPattern.littleEndian, toByteOffset: codes, as: UInt32.self)
@@ -59,12 +79,12 @@ enum WeightRepack {
     /// TL1/TL2 tensor bytes → I2_S codes + scale tail. Throws one line when the configuration does not tile the
     /// shape or a code is outside the format (wrong configuration or not a TL tensor).
     static func tl(_ format: WeightFormat, name: String, data: UnsafeRawPointer, rows: Int, cols: Int,
-                   config c: TLConfig) throws -> RepackedBuffer {
+                   config c: TLConfig, hugePages: Bool = false) throws -> RepackedBuffer {
         guard (rows * cols) % 128 == 0, cols % 128 == 0 else {
             throw EngineError(.wrongShape, "tensor '\(name)' rows of \(cols) are not a multiple of 128: cannot run \(format.name) on the I2_S kernels")
         }
         let codes = rows * cols / 4
-        let out = RepackedBuffer(count: codes + 32)
+        let out = RepackedBuffer(count: codes + 32, hugePages: hugePages)
         let dst = out.bytes.assumingMemoryBound(to: UInt8.self)
         let src = data.assumingMemoryBound(to: UInt8.self)
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: rows * cols)   // the codes in row order
@@ -89,13 +109,13 @@ enum WeightRepack {
 
     /// BitNet32-F16 whose non-zero blocks all share one scale d → I2_S codes with β = d; nil when the scales
     /// vary (or the shape does not fit the 128-weight interleave): then the bn32 kernel runs it.
-    static func bitnet32(data: UnsafeRawPointer, rows: Int, cols: Int) -> RepackedBuffer? {
+    static func bitnet32(data: UnsafeRawPointer, rows: Int, cols: Int, hugePages: Bool = false) -> RepackedBuffer? {
         guard cols % 128 == 0 else { return nil }
         var d: Float = 0
         let src = data.assumingMemoryBound(to: UInt8.self)
         guard ck_bn32_uniform_scale(src, rows * cols / 32, &d) == 1 else { return nil }
         let codes = rows * cols / 4
-        let out = RepackedBuffer(count: codes + 32)
+        let out = RepackedBuffer(count: codes + 32, hugePages: hugePages)
         ck_bn32_to_i2s(src, rows * cols, out.bytes.assumingMemoryBound(to: UInt8.self))
         (out.bytes + codes).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
         out.bytes.storeBytes(of: d.bitPattern.littleEndian, toByteOffset: codes, as: UInt32.self)
@@ -104,10 +124,10 @@ enum WeightRepack {
 
     /// BitNet32-F16 with varying block scales (cols % 128 == 0): codes into the I2_S interleave plus the f16 scale
     /// of each 32-weight block gathered in one array, for `ck_bn32r_i8_gemv_f32`. Same values and scales as the file (tested).
-    static func bitnet32Blocks(data: UnsafeRawPointer, rows: Int, cols: Int) -> (codes: RepackedBuffer, scales: RepackedBuffer)? {
+    static func bitnet32Blocks(data: UnsafeRawPointer, rows: Int, cols: Int, hugePages: Bool = false) -> (codes: RepackedBuffer, scales: RepackedBuffer)? {
         guard cols % 128 == 0 else { return nil }
         let n = rows * cols
-        let codes = RepackedBuffer(count: n / 4), scales = RepackedBuffer(count: n / 32 * 2)
+        let codes = RepackedBuffer(count: n / 4, hugePages: hugePages), scales = RepackedBuffer(count: n / 32 * 2)
         let src = data.assumingMemoryBound(to: UInt8.self)
         ck_bn32_to_i2s(src, n, codes.bytes.assumingMemoryBound(to: UInt8.self))
         ck_bn32_scales(src, n / 32, scales.bytes.assumingMemoryBound(to: UInt16.self))

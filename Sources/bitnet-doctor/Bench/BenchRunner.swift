@@ -17,6 +17,7 @@ struct BenchRunner {
     var head: HeadPrecision = .exact
     var tlConfig: TLConfig? = nil
     var repackTernary = false
+    var hugePages = false
 
     func run() throws -> BenchResult {
         var options = ModelOptions()
@@ -26,6 +27,7 @@ struct BenchRunner {
         options.head = head
         options.tlConfig = tlConfig
         options.repackTernary = repackTernary
+        options.hugePages = hugePages
         let model = try Model.load(url: modelURL, options: options)
         Log.progress(String(format: "loaded %@ in %.0f ms", modelURL.lastPathComponent, model.loadMilliseconds))
         // Bytes per token as the inspector (and so the rules) count them: one definition for the whole tool.
