@@ -23,6 +23,18 @@ static void tq1_codes(const ck_block_tq1_0 *x, uint8_t c[256]) {
         for (int j = 0; j < 4; j++) c[240 + l * 4 + j] = trit(x->qh[j], l);
 }
 
+/* Whether every weight of the block is 0 (code 1). TQ2_0: all bytes 0x55 (four 01 fields), no decoding. */
+static int tq2_0_all_zero(const ck_block_tq2_0 *x, uint8_t c[256]) {
+    (void)c;
+    for (int k = 0; k < 64; k++) if (x->qs[k] != 0x55) return 0;
+    return 1;
+}
+static int tq1_0_all_zero(const ck_block_tq1_0 *x, uint8_t c[256]) {
+    tq1_codes(x, c);
+    for (int k = 0; k < 256; k++) if (c[k] != 1) return 0;
+    return 1;
+}
+
 /* S = Σ (c − 1)·q over one block. */
 static inline int32_t block_dot(const uint8_t c[256], const int8_t *q) {
     int32_t s = 0;
@@ -144,10 +156,7 @@ CK_AVX2 static inline void tq1_decode_avx2(const ck_block_tq1_0 *x, __m256i c[8]
         int have = 0;                                                                                         \
         uint16_t common = 0;                                                                                  \
         for (size_t i = 0; i < nb * nrows; i++) {                                                             \
-            CODES(&w[i], c);                                                                                  \
-            int nonzero = 0;                                                                                  \
-            for (int k = 0; k < 256; k++) nonzero |= c[k] != 1;                                              \
-            if (!nonzero) continue;                                                                           \
+            if (NAME##_all_zero(&w[i], c)) continue;                                                         \
             if (!have) { have = 1; common = w[i].d; }                                                         \
             else if (w[i].d != common) return 0;                                                              \
         }                                                                                                     \
@@ -289,6 +298,17 @@ TQ_I8_GEMV(tq1_0, ck_block_tq1_0, tq1_codes, tq1_decode_avx2, K_TQ1_I8_SCALAR, K
  * move unchanged; the block scales are dropped (the caller checks they are uniform). n % 256 == 0. */
 void ck_tq_to_i2s(const void *w, int tq1, size_t n, size_t rows, uint8_t *out) {
     const size_t nb = n / CK_QK_K;
+    if (!tq1) {
+        /* TQ2_0 byte k of half h holds weights h·128 + 32l + k at bits 2l+1..2l; I2_S byte k of the same 128 weights
+         * holds them at bits 7−2l..6−2l: the same byte with its four 2-bit fields in reverse order. */
+        uint8_t rev[256];
+        for (int v = 0; v < 256; v++)
+            rev[v] = (uint8_t)(((v & 3) << 6) | (((v >> 2) & 3) << 4) | (((v >> 4) & 3) << 2) | ((v >> 6) & 3));
+        const ck_block_tq2_0 *x = w;
+        for (size_t i = 0; i < rows * nb; i++)
+            for (int k = 0; k < 64; k++) out[i * 64 + k] = rev[x[i].qs[k]];
+        return;
+    }
     uint8_t c[256];
     for (size_t r = 0; r < rows; r++)
         for (size_t b = 0; b < nb; b++) {

@@ -39,3 +39,14 @@ import Testing
         #expect((b.json as? [String: Any])?["bytes_per_token"] as? Int == streamed)
     }
 }
+
+/// `--repack` takes i2_s or none; anything else is a usage error before a model is read.
+@Suite struct RepackOptionTests {
+    @Test(arguments: [["run", "--model", "/nonexistent.gguf", "--prompt", "x"], ["bench", "-m", "/nonexistent.gguf"]])
+    func unknownRepackIsAUsageError(base: [String]) throws {
+        let r = try CLI.run(base + ["--repack", "tl2"])
+        #expect(r.status == 2)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains("--repack must be i2_s or none"), "\(r.stderr)")
+    }
+}

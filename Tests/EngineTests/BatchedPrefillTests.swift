@@ -19,9 +19,10 @@ import TestSupport
         let refLogits = Self.bits(try ref.logits(after: p))
         let refTokens = try ref.generate(promptTokens: p, options: GenerateOptions(maxTokens: 8)).generatedTokens
         #expect(refTokens.count == 8)
-        // the I2_S layers take the GEMM path (kernel counters are process-wide, so this is checked on the matrices)
+        // the I2_S layers take the GEMM path (kernel counters are process-wide, so this is checked on the matrices);
+        // TQ2_0 is re-encoded as I2_S at load by default (ModelOptions.repackTQ2), TQ1_0 and F16 keep the row kernels
         let mats = ref.model.weights.layers.flatMap(\.matrices)
-        #expect(mats.allSatisfy { Dispatcher.usesI2SGemm($0) } == (format == .i2_s))
+        #expect(mats.allSatisfy { Dispatcher.usesI2SGemm($0) } == (format == .i2_s || format == .tq2_0))
         for threads in [1, 2, 3] {
             for batch in [64, 5] {
                 let s = try SynthFixtures.session(url, threads: threads)

@@ -4,7 +4,8 @@ import ModelInspector
 import Testing
 @testable import Engine
 
-/// The opt-in TQ1_0/TQ2_0 → I2_S repack (`ModelOptions.repackTernary`, `--repack i2_s`): the synthetic tiny model in
+/// The TQ1_0/TQ2_0 → I2_S repack (`ModelOptions.repackTernary` / `--repack i2_s`; TQ2_0 by default,
+/// `ModelOptions.repackTQ2`): the synthetic tiny model in
 /// TQ1_0 and TQ2_0 (same seed = same ternary weights and scale as the I2_S file) gives the I2_S file's logits bit for
 /// bit and runs on the I2_S kernels; without the option the TQ kernels run; llama.cpp parity never repacks.
 @Suite struct TernaryRepackTests {
@@ -13,6 +14,7 @@ import Testing
         o.parity = parity
         o.contextSize = 128
         o.repackTernary = repack
+        o.repackTQ2 = repack
         return Session(model: try Model.load(url: url, options: o))
     }
 
@@ -36,6 +38,16 @@ import Testing
         // llama.cpp parity multiplies TQ with Q8_K: no repack there
         let parity = try Self.session(url, repack: true, parity: .llamaCpp)
         #expect(parity.model.weightLayouts.isEmpty)
+    }
+
+    /// By default TQ2_0 (2.06 → 2 bits per weight: no memory traded) is repacked, TQ1_0 (1.69 → 2) is not.
+    @Test func defaultsRepackTQ2ButNotTQ1() throws {
+        var o = ModelOptions()
+        o.contextSize = 128
+        let tq2 = Session(model: try Model.load(url: try SynthFixtures.model(.bitnetB158, .tq2_0), options: o))
+        let tq1 = Session(model: try Model.load(url: try SynthFixtures.model(.bitnetB158, .tq1_0), options: o))
+        #expect(tq2.model.weightLayouts.first?.hasPrefix("TQ2_0→I2_S") == true)
+        #expect(tq1.model.weightLayouts.isEmpty)
     }
 
     @Test func tqBlocksWithDifferentScalesAreNotRepacked() throws {

@@ -21,6 +21,10 @@ public struct ModelOptions: Sendable {
     /// TQ1_0). Off by default and only under bitnet.cpp numerics (llama.cpp parity multiplies TQ with Q8_K); the receipt's
     /// `weight_layouts` records it.
     public var repackTernary: Bool = false
+    /// TQ2_0 matrices with one scale are re-encoded as I2_S at load by default (exact, and 2 bits per weight instead
+    /// of 2.06, so no memory is traded): they then use the I2_S kernels, including the batched-prefill GEMM that
+    /// TQ2_0 lacks. false (`--repack none`) keeps the TQ2_0 kernels. bitnet.cpp numerics only, like `repackTernary`.
+    public var repackTQ2: Bool = true
     /// Opt-in (`--hugepages`): copy every weight matrix at load into anonymous memory advised for 2 MiB transparent
     /// huge pages (and put repacked matrices there too), then drop the file pages. Same bytes, same results; fewer
     /// TLB misses while decode streams the weights (+3-7% tok/s measured on the 2B-4T file), at the cost of a

@@ -31,7 +31,7 @@ extension WeightBinder {
                 return nil
             }
         case .tq1_0 where options.repackTernary && options.parity == .bitnet,
-             .tq2_0 where options.repackTernary && options.parity == .bitnet:
+             .tq2_0 where (options.repackTernary || options.repackTQ2) && options.parity == .bitnet:
             guard let buffer = WeightRepack.tq(f, data: t.data, rows: rows, cols: cols, hugePages: huge) else { return nil }
             m = i2s(name, buffer, rows: rows, cols: cols, from: f)
         default:

@@ -17,6 +17,7 @@ struct BenchRunner {
     var head: HeadPrecision = .exact
     var tlConfig: TLConfig? = nil
     var repackTernary = false
+    var repackTQ2 = true
     var hugePages = false
 
     func run() throws -> BenchResult {
@@ -27,6 +28,7 @@ struct BenchRunner {
         options.head = head
         options.tlConfig = tlConfig
         options.repackTernary = repackTernary
+        options.repackTQ2 = repackTQ2
         options.hugePages = hugePages
         let model = try Model.load(url: modelURL, options: options)
         Log.progress(String(format: "loaded %@ in %.0f ms", modelURL.lastPathComponent, model.loadMilliseconds))

@@ -24,7 +24,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Output head precision: exact (default) or int8 (F16 head re-quantized to Q8_0 at load; faster, not exact).") var head: String = "exact"
     @Option(name: .customLong("ctx-size"), help: "KV cache positions (default min(context, 4096)).") var ctxSize: Int?
     @Flag(help: "Copy the weights at load into 2 MiB transparent huge pages (same results, faster decode, slower load).") var hugepages = false
-    @Option(help: "Load-time repack: i2_s re-encodes TQ1_0/TQ2_0 matrices that have one scale into I2_S (exact, faster for TQ1_0, more memory).") var repack: String?
+    @Option(help: "Load-time repack of single-scale ternary matrices into I2_S: i2_s also re-encodes TQ1_0 (exact, faster, more memory); none keeps TQ2_0 as stored (default: TQ2_0 only, exact and smaller).") var repack: String?
     @Option(name: .customLong("tl-config"), help: "TL1/TL2 tile configuration BM,BK,bm when the file records none and no published preset has its shapes.") var tlConfig: String?
 
     func run() async throws {
@@ -55,8 +55,9 @@ struct RunCommand: AsyncParsableCommand {
         options.head = headPrecision
         options.hugePages = hugepages
         if let repack {
-            guard repack == "i2_s" else { throw ValidationError("--repack must be i2_s") }
-            options.repackTernary = true
+            guard repack == "i2_s" || repack == "none" else { throw ValidationError("--repack must be i2_s or none") }
+            options.repackTernary = repack == "i2_s"
+            options.repackTQ2 = repack == "i2_s"
         }
         if let tlConfig {
             guard let c = TLConfig(parsing: tlConfig) else { throw ValidationError("--tl-config must be BM,BK,bm (three positive integers)") }
