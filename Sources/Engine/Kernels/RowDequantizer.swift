@@ -1,3 +1,4 @@
+import CKernels
 import GGUF
 
 /// Reference dequantization of one row to f32 (embedding lookups, tests).
@@ -6,7 +7,13 @@ enum RowDequantizer {
                     into y: UnsafeMutablePointer<Float>) {
         switch format {
         case .f32: for i in 0..<n { y[i] = p.loadUnaligned(fromByteOffset: 4 * i, as: Float.self) }
-        case .f16: for i in 0..<n { y[i] = loadHalf(p, 2 * i) }
+        case .f16:
+            // F16C rows (bit-exact with the scalar conversion) when the row is 2-byte aligned, as GGUF data is
+            if Int(bitPattern: p) % 2 == 0 {
+                ck_f16_to_f32_row(p.assumingMemoryBound(to: UInt16.self), y, n)
+            } else {
+                for i in 0..<n { y[i] = loadHalf(p, 2 * i) }
+            }
         case .bf16: for i in 0..<n { y[i] = bf16ToFloat(p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
         case .q8_0:
             for b in 0..<(n / 32) {
