@@ -14,19 +14,24 @@ import Testing
         return out
     }
 
+    /// d_b·S_b of block b of row r (file layout: 8 code bytes, LSB first, then the f16 scale), multiply rounded once.
+    static func blockTerm(_ w: [UInt8], row r: Int, block b: Int, n: Int, q: [Int8]) -> Float {
+        let o = (r * n / 32 + b) * 10
+        var sum: Int32 = 0
+        for i in 0..<32 {
+            let c = Int32((w[o + i / 4] >> UInt8(2 * (i % 4))) & 3)
+            sum += (c == 3 ? 0 : c - 1) * Int32(q[b * 32 + i])
+        }
+        let d = Float(Float16(bitPattern: UInt16(w[o + 8]) | UInt16(w[o + 9]) << 8))
+        return d * Float(sum)
+    }
+
     /// The documented formula in Swift: S_b exact, acc += d_b·S_b (multiply, then add) in block order, / s.
     static func bn32Reference(_ w: [UInt8], rows: Int, n: Int, q: [Int8], s: Float) -> [Float] {
         (0..<rows).map { r in
             var acc: Float = 0
             for b in 0..<(n / 32) {
-                let o = (r * n / 32 + b) * 10
-                var sum: Int32 = 0
-                for i in 0..<32 {
-                    let c = Int32((w[o + i / 4] >> UInt8(2 * (i % 4))) & 3)
-                    sum += (c == 3 ? 0 : c - 1) * Int32(q[b * 32 + i])
-                }
-                let d = Float(Float16(bitPattern: UInt16(w[o + 8]) | UInt16(w[o + 9]) << 8))
-                let t = d * Float(sum)
+                let t = blockTerm(w, row: r, block: b, n: n, q: q)
                 acc += t
             }
             return acc / s
@@ -57,14 +62,7 @@ import Testing
         (0..<rows).map { r in
             var a = [Float](repeating: 0, count: 8)
             for b in 0..<(n / 32) {
-                let o = (r * n / 32 + b) * 10
-                var sum: Int32 = 0
-                for i in 0..<32 {
-                    let c = Int32((w[o + i / 4] >> UInt8(2 * (i % 4))) & 3)
-                    sum += (c == 3 ? 0 : c - 1) * Int32(q[b * 32 + i])
-                }
-                let d = Float(Float16(bitPattern: UInt16(w[o + 8]) | UInt16(w[o + 9]) << 8))
-                let t = d * Float(sum)
+                let t = blockTerm(w, row: r, block: b, n: n, q: q)
                 a[b % 8] += t
             }
             let x = (a[0] + a[1]) + (a[2] + a[3]), y = (a[4] + a[5]) + (a[6] + a[7])

@@ -9,9 +9,8 @@ final class Transformer: @unchecked Sendable {
     /// llama.cpp's float numerics for RoPE and attention (`Ops.rope` fused, `Attention` per batch size).
     let llamaCppFloat: Bool
 
-    let s: TokenScratch
-    /// RoPE angles of the current position (slot 0), shared by every layer.
-    let rope: RopeTable
+    /// The one-token step's buffers: a batch of one, whose RoPE row 0 holds the current position's angles.
+    let s: BatchScratch
     /// Attention working memory of the one-token step.
     let attention: Attention.Scratch
     /// Batched-prefill buffers (allocated on first use, then reused).
@@ -35,8 +34,7 @@ final class Transformer: @unchecked Sendable {
         self.weights = weights
         self.dispatcher = dispatcher
         cache = KVCache(layers: config.blockCount, capacity: contextSize, dim: config.kvDim)
-        s = TokenScratch(config: config)
-        rope = RopeTable(dims: config.ropeDimensionCount, capacity: 1)
+        s = BatchScratch(capacity: 1, config: config)
         attention = Attention.Scratch(positions: contextSize, config: config)
         logits = .init(repeating: 0, count: weights.output.rows)
         let sc = s
@@ -61,8 +59,8 @@ final class Transformer: @unchecked Sendable {
         let e = c.embeddingLength, f = c.feedForwardLength, kv = c.kvDim, pos = position, s = self.s
         let neox = c.architecture.ropeNeox
         weights.tokenEmbedding.row(token, into: s.x)
-        rope.fill(0, position: pos, base: c.ropeFreqBase)
-        let angles = rope.row(0)
+        s.rope.fill(0, position: pos, base: c.ropeFreqBase)
+        let angles = s.rope.row(0)
         for (l, w) in weights.layers.enumerated() {
             Ops.rmsNorm(s.x, w.attnNorm, eps: c.rmsEpsilon, s.h, count: e)
             let job = jobs[l]

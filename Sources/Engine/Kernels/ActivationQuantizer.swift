@@ -42,7 +42,11 @@ enum ActivationQuantizer {
             if r.values.count != n { r.values = [Float](repeating: 0, count: n) }
             let f = r.format
             r.values.withUnsafeMutableBufferPointer { v in
-                for i in 0..<n { v[i] = f == .f32 ? x[i] : f == .f16 ? roundToHalf(x[i]) : roundToBF16(x[i]) }
+                switch f {
+                case .f16: for i in 0..<n { v[i] = roundToHalf(x[i]) }
+                case .bf16: for i in 0..<n { v[i] = roundToBF16(x[i]) }
+                default: for i in 0..<n { v[i] = x[i] }
+                }
             }
         }
     }

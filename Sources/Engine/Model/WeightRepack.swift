@@ -58,8 +58,7 @@ enum WeightRepack {
         let codes = rows * cols / 4
         let out = RepackedBuffer(count: codes + 32, hugePages: hugePages)
         ck_tq_to_i2s(data, format == .tq1_0 ? 1 : 0, cols, rows, out.bytes.assumingMemoryBound(to: UInt8.self))
-        (out.bytes + codes).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
-        out.bytes.storeBytes(of: d.bitPattern.littleEndian, toByteOffset: codes, as: UInt32.self)
+        writeScaleTail(d, to: out.bytes + codes)
         return out
     }
 
@@ -117,8 +116,7 @@ enum WeightRepack {
         let codes = rows * cols / 4
         let out = RepackedBuffer(count: codes + 32, hugePages: hugePages)
         ck_bn32_to_i2s(src, rows * cols, out.bytes.assumingMemoryBound(to: UInt8.self))
-        (out.bytes + codes).initializeMemory(as: UInt8.self, repeating: 0, count: 32)
-        out.bytes.storeBytes(of: d.bitPattern.littleEndian, toByteOffset: codes, as: UInt32.self)
+        writeScaleTail(d, to: out.bytes + codes)
         return out
     }
 
@@ -132,6 +130,12 @@ enum WeightRepack {
         ck_bn32_to_i2s(src, n, codes.bytes.assumingMemoryBound(to: UInt8.self))
         ck_bn32_scales(src, n / 32, scales.bytes.assumingMemoryBound(to: UInt16.self))
         return (codes, scales)
+    }
+
+    /// The I2_S tail after the codes: the f32 tensor scale, zero-padded to 32 bytes.
+    private static func writeScaleTail(_ d: Float, to dst: UnsafeMutableRawPointer) {
+        dst.initializeMemory(as: UInt8.self, repeating: 0, count: 32)
+        dst.storeBytes(of: d.bitPattern.littleEndian, as: UInt32.self)
     }
 
     private static func copyScaleTail(from src: UnsafeRawPointer, to dst: UnsafeMutableRawPointer) {

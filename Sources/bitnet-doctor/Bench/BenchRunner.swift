@@ -1,7 +1,6 @@
 import CKernels
 import Engine
 import Foundation
-import GGUF
 import ModelInspector
 
 /// Runs llama-bench style measurements with the bundled engine: for each thread count, `repetitions` runs of
@@ -15,21 +14,15 @@ struct BenchRunner {
     var repetitions: Int
     var parity: Parity
     var head: HeadPrecision = .exact
-    var tlConfig: TLConfig? = nil
-    var repackTernary = false
-    var repackTQ2 = true
-    var hugePages = false
+    /// Load choices the runner does not set itself (TL configuration, re-encodings).
+    var baseOptions = ModelOptions()
 
     func run() throws -> BenchResult {
-        var options = ModelOptions()
+        var options = baseOptions
         options.parity = parity
         // room for the warm-up (up to 8 prompt tokens + 2) and for a run whose empty prompt becomes one start token
         options.contextSize = max(promptTokens, 8) + generateTokens + 2
         options.head = head
-        options.tlConfig = tlConfig
-        options.repackTernary = repackTernary
-        options.repackTQ2 = repackTQ2
-        options.hugePages = hugePages
         let model = try Model.load(url: modelURL, options: options)
         Log.progress(String(format: "loaded %@ in %.0f ms", modelURL.lastPathComponent, model.loadMilliseconds))
         // Bytes per token as the inspector (and so the rules) count them: one definition for the whole tool.

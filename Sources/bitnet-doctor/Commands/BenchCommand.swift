@@ -1,7 +1,6 @@
 import ArgumentParser
 import Engine
 import Foundation
-import GGUF
 import ModelInspector
 
 /// `bitnet-doctor bench`: prefill and decode speed of the bundled engine, against the memory-bandwidth roofline.
@@ -36,12 +35,7 @@ struct BenchCommand: AsyncParsableCommand {
     var parity: String = "bitnet.cpp"
     @Option(help: "Output head precision: exact (default) or int8 (F16 head re-quantized to Q8_0 at load).")
     var head: String = "exact"
-    @Flag(help: "Copy the weights at load into 2 MiB transparent huge pages (same results, faster decode, slower load).")
-    var hugepages = false
-    @Option(help: "Load-time repack of single-scale ternary matrices into I2_S: i2_s also re-encodes TQ1_0 (exact, faster, more memory); none keeps TQ2_0 as stored (default: TQ2_0 only, exact and smaller).")
-    var repack: String?
-    @Option(name: .customLong("tl-config"), help: "TL1/TL2 tile configuration BM,BK,bm when the file records none and no published preset has its shapes.")
-    var tlConfig: String?
+    @OptionGroup var load: WeightLoadOptions
     @Option(name: [.customShort("o"), .long], help: "Output: text, md or json.")
     var output: Output = .text
 
@@ -51,8 +45,6 @@ struct BenchCommand: AsyncParsableCommand {
         guard prompt >= 0, gen >= 1, repetitions >= 1 else { throw ValidationError("-p ≥ 0, -n ≥ 1 and -r ≥ 1 are required") }
         guard Parity(rawValue: parity) != nil else { throw ValidationError("--parity must be bitnet.cpp or llama.cpp") }
         guard HeadPrecision(rawValue: head) != nil else { throw ValidationError("--head must be exact or int8") }
-        if let repack, repack != "i2_s", repack != "none" { throw ValidationError("--repack must be i2_s or none") }
-        if let tlConfig, TLConfig(parsing: tlConfig) == nil { throw ValidationError("--tl-config must be BM,BK,bm (three positive integers)") }
     }
 
     var threadList: [Int]? {
@@ -74,8 +66,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let runner = BenchRunner(modelURL: url, threads: threadList!, promptTokens: prompt, generateTokens: gen,
                                  repetitions: repetitions, parity: Parity(rawValue: parity)!,
-                                 head: HeadPrecision(rawValue: head)!, tlConfig: tlConfig.flatMap(TLConfig.init(parsing:)),
-                                 repackTernary: repack == "i2_s", repackTQ2: repack != "none", hugePages: hugepages)
+                                 head: HeadPrecision(rawValue: head)!, baseOptions: try load.apply(to: ModelOptions()))
         let result = try runner.run()
         switch output {
         case .text: print(result.table(markdown: false))

@@ -34,13 +34,13 @@ struct ConvertCommand: AsyncParsableCommand {
     func validate() throws {
         guard i2sInterleave == 128 || i2sInterleave == 64 else { throw ValidationError("--i2s-interleave must be 128 or 64") }
         if let v = inputI2SInterleave, !["128", "64", "auto"].contains(v) { throw ValidationError("--input-i2s-interleave must be 128, 64 or auto") }
-        if let tlConfig, TLConfig(parsing: tlConfig) == nil { throw ValidationError("--tl-config must be BM,BK,bm (three positive integers)") }
+        _ = try TLConfig.option(tlConfig)
         guard input != output else { throw ValidationError("input and output must differ") }
     }
 
     func run() async throws {
         let inputInterleave = try resolveInputInterleave()
-        let options = Conversion.Options(target: target, embedding: embedding, tlConfig: tlConfig.flatMap(TLConfig.init(parsing:)),
+        let options = Conversion.Options(target: target, embedding: embedding, tlConfig: try TLConfig.option(tlConfig),
                                          i2sInterleave: i2sInterleave, tlScale: tlScale, inputI2SInterleave: inputInterleave)
         let bar = ProgressBar(label: "convert")
         let summary: Conversion.Summary

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Engine
-import GGUF
 import Foundation
 
 /// `bitnet-doctor run`: generate with the bundled engine. Text to stdout, statistics to stderr, receipt to a file.
@@ -23,9 +22,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("i2s-interleave"), help: "I2_S block interleave: 128 (x86 converters), 64 (ARM) or auto (the file's, else a perplexity probe of both); default: the file's, else 128.") var i2sInterleave: String?
     @Option(help: "Output head precision: exact (default) or int8 (F16 head re-quantized to Q8_0 at load; faster, not exact).") var head: String = "exact"
     @Option(name: .customLong("ctx-size"), help: "KV cache positions (default min(context, 4096)).") var ctxSize: Int?
-    @Flag(help: "Copy the weights at load into 2 MiB transparent huge pages (same results, faster decode, slower load).") var hugepages = false
-    @Option(help: "Load-time repack of single-scale ternary matrices into I2_S: i2_s also re-encodes TQ1_0 (exact, faster, more memory); none keeps TQ2_0 as stored (default: TQ2_0 only, exact and smaller).") var repack: String?
-    @Option(name: .customLong("tl-config"), help: "TL1/TL2 tile configuration BM,BK,bm when the file records none and no published preset has its shapes.") var tlConfig: String?
+    @OptionGroup var load: WeightLoadOptions
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -48,21 +45,11 @@ struct RunCommand: AsyncParsableCommand {
         sampling.seed = chosenSeed ?? UInt64.random(in: 0...UInt64.max)
         let deterministic = sampling.greedy || chosenSeed != nil
 
-        var options = ModelOptions()
+        var options = try load.apply(to: ModelOptions())
         options.parity = par
         options.threads = threads ?? (envDeterministic ? 1 : ProcessInfo.processInfo.activeProcessorCount)
         options.contextSize = ctxSize
         options.head = headPrecision
-        options.hugePages = hugepages
-        if let repack {
-            guard repack == "i2_s" || repack == "none" else { throw ValidationError("--repack must be i2_s or none") }
-            options.repackTernary = repack == "i2_s"
-            options.repackTQ2 = repack == "i2_s"
-        }
-        if let tlConfig {
-            guard let c = TLConfig(parsing: tlConfig) else { throw ValidationError("--tl-config must be BM,BK,bm (three positive integers)") }
-            options.tlConfig = c
-        }
         switch i2sInterleave {
         case nil: break
         case "auto":

@@ -26,13 +26,13 @@ struct SynthCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard i2sInterleave == 128 || i2sInterleave == 64 else { throw ValidationError("--i2s-interleave must be 128 or 64") }
-        if let tlConfig, TLConfig(parsing: tlConfig) == nil { throw ValidationError("--tl-config must be BM,BK,bm (three positive integers)") }
+        _ = try TLConfig.option(tlConfig)
     }
 
     func run() async throws {
         let options = SyntheticModel.Options(shape: shape, format: format, architecture: arch, vocabPath: vocab,
                                              seed: seed, i2sInterleave: i2sInterleave, embedding: embedding,
-                                             tlConfig: tlConfig.flatMap(TLConfig.init(parsing:)))
+                                             tlConfig: try TLConfig.option(tlConfig))
         let bar = ProgressBar(label: "synth")
         do {
             try SyntheticModel.write(to: output, options: options) { done, total in bar.update(done, of: total) }
