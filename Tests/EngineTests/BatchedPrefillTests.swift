@@ -10,22 +10,25 @@ import TestSupport
     static func prompt(_ n: Int, vocab: Int) -> [Int] { (0..<n).map { ($0 * 7919 + 13) % vocab } }
     static func bits(_ x: [Float]) -> [UInt32] { x.map(\.bitPattern) }
 
-    @Test(arguments: [SyntheticModel.WeightFormat.i2_s, .tq2_0, .tq1_0, .f16])
-    func batchedEqualsTokenByToken(format: SyntheticModel.WeightFormat) throws {
+    /// TQ1_0/TQ2_0 both re-encoded as I2_S at load (the default) and kept as stored (`--repack none`).
+    @Test(arguments: zip([SyntheticModel.WeightFormat.i2_s, .tq2_0, .tq1_0, .tq2_0, .tq1_0, .f16],
+                         [true, true, true, false, false, true]))
+    func batchedEqualsTokenByToken(format: SyntheticModel.WeightFormat, repack: Bool) throws {
         let url = try SynthFixtures.model(.bitnetB158, format)
-        let ref = try SynthFixtures.session(url)
+        let ref = try SynthFixtures.session(url, repack: repack)
         ref.prefillBatchSize = 1
         let p = Self.prompt(23, vocab: ref.model.weights.tokenEmbedding.rows)
         let refLogits = Self.bits(try ref.logits(after: p))
         let refTokens = try ref.generate(promptTokens: p, options: GenerateOptions(maxTokens: 8)).generatedTokens
         #expect(refTokens.count == 8)
         // the I2_S layers take the GEMM path (kernel counters are process-wide, so this is checked on the matrices);
-        // TQ2_0 is re-encoded as I2_S at load by default (ModelOptions.repackTQ2), TQ1_0 and F16 keep the row kernels
+        // TQ1_0/TQ2_0 are re-encoded as I2_S at load by default (ModelOptions.repackTernary); as stored and F16 keep
+        // the row kernels
         let mats = ref.model.weights.layers.flatMap(\.matrices)
-        #expect(mats.allSatisfy { Dispatcher.usesI2SGemm($0) } == (format == .i2_s || format == .tq2_0))
+        #expect(mats.allSatisfy { Dispatcher.usesI2SGemm($0) } == (format == .i2_s || (repack && format != .f16)))
         for threads in [1, 2, 3] {
             for batch in [64, 5] {
-                let s = try SynthFixtures.session(url, threads: threads)
+                let s = try SynthFixtures.session(url, threads: threads, repack: repack)
                 s.prefillBatchSize = batch
                 #expect(Self.bits(try s.logits(after: p)) == refLogits, "\(format) threads \(threads) batch \(batch)")
                 let r = try s.generate(promptTokens: p, options: GenerateOptions(maxTokens: 8))

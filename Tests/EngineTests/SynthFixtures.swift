@@ -26,8 +26,11 @@ enum SynthFixtures {
         return url
     }
 
-    static func session(_ url: URL, parity: Parity = .bitnet, threads: Int = 1, interleave: Int? = nil) throws -> Session {
+    static func session(_ url: URL, parity: Parity = .bitnet, threads: Int = 1, interleave: Int? = nil,
+                        repack: Bool = true) throws -> Session {
         var o = ModelOptions()
+        o.repackTernary = repack
+        o.repackTQ2 = repack
         o.parity = parity
         o.threads = threads
         o.i2sInterleave = interleave

@@ -20,8 +20,19 @@ extension Model {
         options.i2sInterleave = interleave
         let tokens = source.stringArray("tokenizer.ggml.tokens")
         let config = try ModelConfig(metadata: source.metadata, vocabFallback: tokens?.count)
-        var b = WeightBinder(source: source, options: options)
         let e = config.embeddingLength, f = config.feedForwardLength, kv = config.kvDim
+        let ctx = min(options.contextSize ?? min(config.contextLength, 4096), config.contextLength)
+        guard ctx > 0 else { throw EngineError(.badInput, "context size must be positive") }
+        let kvBytes = KVCache.bytes(layers: config.blockCount, capacity: ctx, dim: kv)
+        if options.checkMemory, let avail = MemoryInfo.availableBytes() {
+            let need = source.fileSize + kvBytes
+            if need > avail {
+                throw EngineError(.insufficientMemory, "the model needs \(need / 1_048_576) MiB (weights \(source.fileSize / 1_048_576) MiB + KV cache \(kvBytes / 1_048_576) MiB) but only \(avail / 1_048_576) MiB are available")
+            }
+        }
+        let huge = HugePages.decide(requested: options.hugePages, fileBacked: source is GGUFModelSource, fileBytes: source.fileSize,
+                                    kvBytes: kvBytes, thpMode: HugePages.thpMode(), availableBytes: MemoryInfo.availableBytes())
+        var b = WeightBinder(source: source, options: options, hugePages: huge)
         let embd = try b.matrix("token_embd.weight", cols: e, rows: config.vocabSize)
         var layers: [LayerWeights] = []
         for i in 0..<config.blockCount {
@@ -52,15 +63,6 @@ extension Model {
         let int8Head = options.head == .int8 ? try Int8Head(from: output, parity: options.parity) : nil
         if let int8Head { weights.output = int8Head.matrix }
 
-        let ctx = min(options.contextSize ?? min(config.contextLength, 4096), config.contextLength)
-        guard ctx > 0 else { throw EngineError(.badInput, "context size must be positive") }
-        let kvBytes = KVCache.bytes(layers: config.blockCount, capacity: ctx, dim: kv)
-        if options.checkMemory, let avail = MemoryInfo.availableBytes() {
-            let need = source.fileSize + kvBytes
-            if need > avail {
-                throw EngineError(.insufficientMemory, "the model needs \(need / 1_048_576) MiB (weights \(source.fileSize / 1_048_576) MiB + KV cache \(kvBytes / 1_048_576) MiB) but only \(avail / 1_048_576) MiB are available")
-            }
-        }
         let tokenizer = try TokenizerGlue.make(source)
         let blockMats = layers.flatMap(\.matrices)
         var counts: [String: Int] = [:]
@@ -74,6 +76,7 @@ extension Model {
         return Model(config: config, options: options, source: source, tokenizer: tokenizer, weights: weights,
                      loadMilliseconds: ms, formats: formats.sorted(), blockFormat: blockFormat, parameters: params,
                      bytesPerToken: bytesPerToken, contextSize: ctx, exactOutput: int8Head == nil ? nil : output,
-                     int8Head: int8Head, weightLayouts: b.repacks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value) tensors" })
+                     int8Head: int8Head, weightLayouts: b.repacks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value) tensors" }
+                        + (options.hugePages && !huge.copy ? ["file mapping, 4 KiB pages (\(huge.reason))"] : []))
     }
 }

@@ -17,18 +17,19 @@ public struct ModelOptions: Sendable {
     public var tlConfig: TLConfig? = nil
     /// Opt-in load-time repack of TQ1_0/TQ2_0 matrices whose non-zero blocks share one scale into I2_S (`--repack
     /// i2_s`): exact (same values, the scale becomes the tensor scale), runs them on the I2_S kernels (TQ1_0's trit
-    /// decoding is compute-bound), costs the I2_S bytes in anonymous memory (2 bits per weight instead of 1.69 for
-    /// TQ1_0). Off by default and only under bitnet.cpp numerics (llama.cpp parity multiplies TQ with Q8_K); the receipt's
-    /// `weight_layouts` records it.
+    /// decoding is compute-bound: 0.48x the I2_S decode), costs the I2_S bytes in anonymous memory (2 bits per weight
+    /// instead of 1.69 for TQ1_0). Off by default (it trades memory) and only under bitnet.cpp numerics (llama.cpp
+    /// parity multiplies TQ with Q8_K); the receipt's `weight_layouts` records it.
     public var repackTernary: Bool = false
     /// TQ2_0 matrices with one scale are re-encoded as I2_S at load by default (exact, and 2 bits per weight instead
     /// of 2.06, so no memory is traded): they then use the I2_S kernels, including the batched-prefill GEMM that
     /// TQ2_0 lacks. false (`--repack none`) keeps the TQ2_0 kernels. bitnet.cpp numerics only, like `repackTernary`.
     public var repackTQ2: Bool = true
     /// Opt-in (`--hugepages`): copy every weight matrix at load into anonymous memory advised for 2 MiB transparent
-    /// huge pages (and put repacked matrices there too), then drop the file pages. Same bytes, same results; fewer
-    /// TLB misses while decode streams the weights (+3-7% tok/s measured on the 2B-4T file), at the cost of a
-    /// slower load (a copy of the file). Needs THP in "always" or "madvise" mode; otherwise it is only a copy.
+    /// huge pages (repacked matrices go there too), dropping the file pages chunk by chunk so resident memory stays
+    /// about the file size. Same bytes, same results; fewer TLB misses while decode streams the weights (+5-7% tok/s at
+    /// 1 thread, +11-12% at 2 on the 2B-4T file), for a copy at load. Declined, with the reason in the receipt, where
+    /// THP is off or memory is short (`HugePages.decide`).
     public var hugePages: Bool = false
     /// Skip the free-memory check (tests).
     public var checkMemory: Bool = true

@@ -1,7 +1,7 @@
 import Foundation
 
 extension WeightBinder {
-    /// With `ModelOptions.hugePages` every matrix ends up in huge-page-backed memory (copied as is when not repacked).
+    /// With huge pages (`hugePages.copy`) every matrix ends up in huge-page-backed memory (copied as is when not repacked).
     /// TL1/TL2 and BitNet32-F16 re-encoded at load (see `WeightRepack`), TQ1_0/TQ2_0 too with
     /// `ModelOptions.repackTernary`, or nil when the tensor runs as stored.
     /// The file pages of a repacked tensor are released afterwards (file-backed sources only: for memory a test
@@ -9,7 +9,8 @@ extension WeightBinder {
     mutating func repackedMatrix(_ f: WeightFormat, _ t: TensorEntry, name: String, rows: Int, cols: Int,
                                  bytes need: Int) throws -> MatVec? {
         var m: MatVec
-        let huge = options.hugePages
+        let huge = hugePages.copy
+        let fileBacked = source is GGUFModelSource
         switch f {
         case .tl1, .tl2:
             guard let c = WeightRepack.tlConfig(f, rows: rows, cols: cols, source: source, fallback: options.tlConfig) else {
@@ -35,15 +36,15 @@ extension WeightBinder {
             guard let buffer = WeightRepack.tq(f, data: t.data, rows: rows, cols: cols, hugePages: huge) else { return nil }
             m = i2s(name, buffer, rows: rows, cols: cols, from: f)
         default:
-            guard huge, source is GGUFModelSource else { return nil }
-            // `--hugepages`: the tensor's bytes copied as they are into 2 MiB transparent huge pages
-            let buffer = WeightRepack.copy(t.data, count: need)
+            guard huge, fileBacked else { return nil }
+            // the tensor's bytes copied as they are into 2 MiB transparent huge pages
+            let buffer = WeightRepack.copy(t.data, count: need, releasingFilePages: true)
             m = MatVec(name: name, format: f, rows: rows, cols: cols, data: UnsafeRawPointer(buffer.bytes),
                        interleave: interleave, parity: options.parity)
             m.owner = buffer
-            repacks[WeightRepack.hugePagesDescription, default: 0] += 1
+            repacks[WeightRepack.hugePagesDescription(hugePages.reason), default: 0] += 1
         }
-        if source is GGUFModelSource { WeightRepack.releaseFilePages(t.data, count: need) }
+        if fileBacked { WeightRepack.releaseFilePages(t.data, count: need) }
         return m
     }
 

@@ -7,7 +7,12 @@ struct WeightBinder {
     /// The I2_S interleave in force (resolved by `Model.load`).
     var interleave: Int { options.i2sInterleave ?? 128 }
 
-    init(source: ModelSource, options: ModelOptions) { self.source = source; self.options = options }
+    /// Whether matrices are copied into huge pages, and why (`HugePages.decide`, resolved by `Model.load`).
+    let hugePages: HugePages.Decision
+
+    init(source: ModelSource, options: ModelOptions, hugePages: HugePages.Decision = .notRequested) {
+        self.source = source; self.options = options; self.hugePages = hugePages
+    }
 
     /// What load-time repacks happened: description → tensor count (e.g. "TL2→I2_S (load-time repack)": 210).
     var repacks: [String: Int] = [:]

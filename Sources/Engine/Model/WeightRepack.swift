@@ -34,15 +34,24 @@ final class RepackedBuffer: @unchecked Sendable {
 enum WeightRepack {
     /// What a repack did, for the receipt: "TL2→I2_S (load-time repack)".
     static func describe(_ from: WeightFormat) -> String { "\(from.name)→I2_S (load-time repack)" }
-    /// `--hugepages` copies of tensors that run as stored.
-    static let hugePagesDescription = "copied into 2 MiB huge pages (load-time copy, --hugepages)"
+    /// Huge-page copies of tensors that run as stored, with why they were made ("--hugepages", "auto: THP madvise").
+    static func hugePagesDescription(_ reason: String) -> String { "copied into 2 MiB huge pages (load-time copy; \(reason))" }
     /// The varying-scale BitNet32-F16 repack.
     static let bitnet32BlocksDescription = "BitNet32-F16→I2_S codes + f16 block scales (load-time repack)"
 
-    /// A plain copy of a tensor's bytes into huge-page-backed anonymous memory (`ModelOptions.hugePages`).
-    static func copy(_ data: UnsafeRawPointer, count: Int) -> RepackedBuffer {
+    /// A plain copy of a tensor's bytes into huge-page-backed anonymous memory (`ModelOptions.hugePages`), in 16 MiB
+    /// chunks; with `releasingFilePages` (read-only file mappings only) each chunk's file pages are dropped once
+    /// copied, so the copy of a 657 MB head does not hold both versions resident at once.
+    static func copy(_ data: UnsafeRawPointer, count: Int, releasingFilePages release: Bool = false) -> RepackedBuffer {
         let out = RepackedBuffer(count: count, hugePages: true)
-        out.bytes.copyMemory(from: data, byteCount: count)
+        let chunk = 16 << 20
+        var at = 0
+        while at < count {
+            let n = min(chunk, count - at)
+            (out.bytes + at).copyMemory(from: data + at, byteCount: n)
+            if release { releaseFilePages(data + at, count: n) }
+            at += n
+        }
         return out
     }
 
