@@ -93,12 +93,9 @@ import TestSupport
         try w.write(to: out.path)
     }
 
-    /// BitNet32-F16 with a different scale per 256 weights: repacked to I2_S codes + f16 block scales, run by the
-    /// bn32r kernel, and the logits
-    /// equal those of the same weights as TQ2_0 (per-256-block kernel) within float rounding of the block sums.
-    @Test func bitnet32WithVaryingScalesRunsTheBN32Kernel() throws {
-        let dir = try TestEnvironment.makeTempDir("engine-formats")
-        defer { try? FileManager.default.removeItem(at: dir) }
+    /// The tiny I2_S model converted to BitNet32-F16 (one scale per tensor), and that file with the block scales
+    /// multiplied by 1, 1.5, 0.75, 1.25 in turn per 256 weights (so no tensor has one scale).
+    static func varyingBitNet32(_ dir: URL) throws -> (uniform: URL, varying: URL) {
         let uniform = try Self.convert(try SynthFixtures.model(.bitnetB158, .i2_s), .bitnet32_f16, dir)
         let varying = dir.appendingPathComponent("bn32-varying.gguf")
         let factors: [Float] = [1, 1.5, 0.75, 1.25]
@@ -112,6 +109,16 @@ import TestSupport
             }
             return (.bitnet32_f16, b)
         }
+        return (uniform, varying)
+    }
+
+    /// BitNet32-F16 with a different scale per 256 weights: repacked to bn32r codes + f16 block scales, run by the
+    /// bn32r kernel, and the logits
+    /// equal those of the same weights as TQ2_0 (per-256-block kernel) within float rounding of the block sums.
+    @Test func bitnet32WithVaryingScalesRunsTheBN32Kernel() throws {
+        let dir = try TestEnvironment.makeTempDir("engine-formats")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (uniform, varying) = try Self.varyingBitNet32(dir)
         let tq2 = try Self.convert(varying, .tq2_0, dir, name: "tq2-varying.gguf")
         #expect(try ModelInspector.inspect(path: varying.path).compatibility["bitnet_doctor"]?.ok == true)
         let s = try SynthFixtures.session(varying)

@@ -56,42 +56,6 @@ import Testing
         #expect(ck_kernel_index("bn32_i8_gemv.scalar") >= 0 && ck_kernel_index("bn32_i8_gemv.avx2") >= 0)
     }
 
-    /// The repacked kernel's formula in Swift, from the file bytes: eight lane sums a_k (blocks b ≡ k mod 8, in
-    /// order, d_b·S_b then add), ((a0+a1)+(a2+a3)) + ((a4+a5)+(a6+a7)), / s.
-    static func bn32rReference(_ w: [UInt8], rows: Int, n: Int, q: [Int8], s: Float) -> [Float] {
-        (0..<rows).map { r in
-            var a = [Float](repeating: 0, count: 8)
-            for b in 0..<(n / 32) {
-                let t = blockTerm(w, row: r, block: b, n: n, q: q)
-                a[b % 8] += t
-            }
-            let x = (a[0] + a[1]) + (a[2] + a[3]), y = (a[4] + a[5]) + (a[6] + a[7])
-            return (x + y) / s
-        }
-    }
-
-    @Test(arguments: [640, 768, 128])
-    func bitnet32RepackedEveryPathEqualsTheFormula(n: Int) throws {
-        var g = Rng(UInt64(n))
-        let rows = 6
-        let w = Self.bn32Matrix(rows: rows, n: n, &g)
-        var codes = [UInt8](repeating: 0, count: rows * n / 4)
-        var scales = [UInt16](repeating: 0, count: rows * n / 32)
-        ck_bn32_to_i2s(w, rows * n, &codes)
-        ck_bn32_scales(w, rows * n / 32, &scales)
-        let q = (0..<n).map { _ in Int8(Int(g.next() % 255) - 127) }
-        let s: Float = 17.25
-        let ref = Self.bn32rReference(w, rows: rows, n: n, q: q, s: s)
-        let results = Paths.each { () -> [Float] in
-            var out = [Float](repeating: .nan, count: rows)
-            ck_bn32r_i8_gemv_f32(codes, scales, n, 0, rows, q, s, &out)
-            return out
-        }
-        for (i, r) in results.enumerated() {
-            #expect(r.map(\.bitPattern) == ref.map(\.bitPattern), "n \(n) path \(Paths.available[i]) differs from the formula")
-        }
-    }
-
     @Test func bitnet32RowRangeWritesOnlyItsRows() throws {
         var g = Rng(6)
         let rows = 5, n = 64

@@ -10,7 +10,7 @@ extension Dispatcher {
     /// row t of a matrix goes to `out + t·rows`. Each token is encoded exactly as `run` encodes it, and each
     /// output value is computed by the same per-row arithmetic as `run`, so the results are bit-identical to
     /// calling `run` once per token. I2_S (128-weight blocks) goes through `ck_i2s_gemm` (weights decoded once
-    /// for up to 4 tokens); the other types loop the row kernel over the tokens within blocks of 16 rows.
+    /// for up to 4 tokens), repacked varying-scale BitNet32-F16 through `ck_bn32r_i8_gemm_f32`; the other types loop the row kernel over the tokens within blocks of 16 rows.
     func runBatch(_ mats: [(MatVec, UnsafeMutablePointer<Float>)], input x: UnsafePointer<Float>, tokens: Int) {
         guard tokens > 0, let cols = mats.first?.0.cols else { return }
         var encoded: [(ActivationFormat, [QuantizedRow])] = []
@@ -24,6 +24,8 @@ extension Dispatcher {
             }
             if Self.usesI2SGemm(m) {
                 i2sGemm(m, qs, out)
+            } else if let scales = m.blockScales, m.activation == .int8PerToken {
+                bn32rGemm(m, scales, qs, out)
             } else {
                 nonisolated(unsafe) let o = out
                 let rows = m.rows
@@ -66,6 +68,36 @@ extension Dispatcher {
                     for t in 0..<T {
                         let (qsum, s) = finish[t], ot = o + t * rows, st = sums + t * rows
                         for r in range { ot[r] = ck_i2s_finish(st[r], qsum, s, beta) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Repacked BitNet32-F16 (bn32r codes + block scales) × per-token int8 for all tokens: each token's row
+    /// prepared once (`ck_bn32r_prepare`), then `ck_bn32r_i8_gemm_f32` per row range (the gemv's bits per token).
+    private func bn32rGemm(_ m: MatVec, _ scales: UnsafePointer<UInt16>, _ qs: [QuantizedRow], _ out: UnsafeMutablePointer<Float>) {
+        let n = m.cols, rows = m.rows, T = qs.count, nb = n / 32
+        var codes = [Int8](repeating: 0, count: T * n), prepared = [Int8](repeating: 0, count: T * n)
+        var sums = [Int32](repeating: 0, count: T * nb)
+        let s = qs.map { $0.scales[0] }
+        codes.withUnsafeMutableBufferPointer { cb in
+            prepared.withUnsafeMutableBufferPointer { pb in
+                sums.withUnsafeMutableBufferPointer { sb in
+                    for t in 0..<T {
+                        qs[t].codes.withUnsafeBufferPointer { q in
+                            (cb.baseAddress! + t * n).update(from: q.baseAddress!, count: n)
+                            ck_bn32r_prepare(q.baseAddress!, n, pb.baseAddress! + t * n, sb.baseAddress! + t * nb)
+                        }
+                    }
+                    nonisolated(unsafe) let q = UnsafePointer(cb.baseAddress!), qt = UnsafePointer(pb.baseAddress!)
+                    nonisolated(unsafe) let qsum = UnsafePointer(sb.baseAddress!), o = out
+                    let w = m.data.assumingMemoryBound(to: UInt8.self)
+                    s.withUnsafeBufferPointer { sp in
+                        nonisolated(unsafe) let sv = sp.baseAddress!
+                        parallelRows(rows) { range in
+                            ck_bn32r_i8_gemm_f32(w, scales, n, range.lowerBound, range.upperBound, q, n, qt, qsum, T, sv, o, rows)
+                        }
                     }
                 }
             }

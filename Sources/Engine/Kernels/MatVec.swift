@@ -27,8 +27,8 @@ public struct MatVec: @unchecked Sendable {
     public internal(set) var sourceFormat: WeightFormat
     /// Keeps a load-time repacked copy alive (nil when `data` points into the file mapping).
     var owner: AnyObject?
-    /// BitNet32-F16 with varying scales, repacked at load: `data` holds I2_S-interleaved codes and these the f16
-    /// scale of each 32-weight block (`ck_bn32r_i8_gemv_f32`); nil for the file layout.
+    /// BitNet32-F16 with varying scales, repacked at load: `data` holds codes in the bn32r layout (`ck_bn32r_pack`)
+    /// and these the f16 scale of each 32-weight block (`ck_bn32r_i8_gemv_f32`); nil for the file layout.
     var blockScales: UnsafePointer<UInt16>? {
         didSet { if blockScales != nil { rowBytes = cols / 4 } }
     }
@@ -153,10 +153,7 @@ public struct MatVec: @unchecked Sendable {
     /// Dequantizes row `r` (embedding lookup).
     func row(_ r: Int, into y: UnsafeMutablePointer<Float>) {
         if let sc = blockScales {
-            withUnsafeTemporaryAllocation(of: Int8.self, capacity: cols) { w in
-                TernaryDecode.i2s(data + r * rowBytes, cols, interleave: 128, into: w.baseAddress!)
-                for i in 0..<cols { y[i] = Float(w[i]) * ck_f16_to_f32(sc[r * cols / 32 + i / 32]) }
-            }
+            ck_bn32r_row((data + r * rowBytes).assumingMemoryBound(to: UInt8.self), sc + r * cols / 32, cols, y)
             return
         }
         RowDequantizer.row(format, data + r * rowBytes, count: cols, interleave: interleave, tensorScale: tensorScale, into: y)

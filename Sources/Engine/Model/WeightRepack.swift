@@ -37,7 +37,7 @@ enum WeightRepack {
     /// Huge-page copies of tensors that run as stored, with why they were made ("--hugepages", "auto: THP madvise").
     static func hugePagesDescription(_ reason: String) -> String { "copied into 2 MiB huge pages (load-time copy; \(reason))" }
     /// The varying-scale BitNet32-F16 repack.
-    static let bitnet32BlocksDescription = "BitNet32-F16→I2_S codes + f16 block scales (load-time repack)"
+    static let bitnet32BlocksDescription = "BitNet32-F16→bn32r codes + f16 block scales (load-time repack)"
 
     /// A plain copy of a tensor's bytes into huge-page-backed anonymous memory (`ModelOptions.hugePages`), in 16 MiB
     /// chunks; with `releasingFilePages` (read-only file mappings only) each chunk's file pages are dropped once
@@ -129,14 +129,15 @@ enum WeightRepack {
         return out
     }
 
-    /// BitNet32-F16 with varying block scales (cols % 128 == 0): codes into the I2_S interleave plus the f16 scale
-    /// of each 32-weight block gathered in one array, for `ck_bn32r_i8_gemv_f32`. Same values and scales as the file (tested).
+    /// BitNet32-F16 with varying block scales (cols % 128 == 0): codes into the bn32r layout (`ck_bn32r_pack`: each
+    /// 256 weights arranged so one 32-bit lane holds one block) plus the f16 scale of each 32-weight block gathered
+    /// in one array, for `ck_bn32r_i8_gemv_f32` / `ck_bn32r_i8_gemm_f32`. Same values and scales as the file (tested).
     static func bitnet32Blocks(data: UnsafeRawPointer, rows: Int, cols: Int, hugePages: Bool = false) -> (codes: RepackedBuffer, scales: RepackedBuffer)? {
         guard cols % 128 == 0 else { return nil }
         let n = rows * cols
         let codes = RepackedBuffer(count: n / 4, hugePages: hugePages), scales = RepackedBuffer(count: n / 32 * 2)
         let src = data.assumingMemoryBound(to: UInt8.self)
-        ck_bn32_to_i2s(src, n, codes.bytes.assumingMemoryBound(to: UInt8.self))
+        ck_bn32r_pack(src, rows, cols, codes.bytes.assumingMemoryBound(to: UInt8.self))
         ck_bn32_scales(src, n / 32, scales.bytes.assumingMemoryBound(to: UInt16.self))
         return (codes, scales)
     }
