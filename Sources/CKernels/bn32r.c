@@ -96,24 +96,22 @@ static void rows_scalar(const uint8_t *w, const uint16_t *sc, size_t n, size_t r
 }
 
 #if CK_X86
-/* Σ c·q of the eight blocks of one group (lanes 0..7), from the group's 64 code bytes and prepared activations. */
+/* Σ c·q of the eight blocks of one group (lanes 0..7), from the group's 64 code bytes and prepared activations.
+ * The codes are shifted down (the same work for every token of a gemm tile) and the four planes of a half chain
+ * into one accumulator (at most 4·4·2·128 per lane): no per-token shift-back, unlike masking in place. */
 CK_AVXVNNI static inline __m256i group_vnni(const uint8_t *c, const int8_t *a) {
     const __m256i x0 = _mm256_loadu_si256((const __m256i *)c), x1 = _mm256_loadu_si256((const __m256i *)(c + 32));
-    /* masked in place: plane products are c·4^(3−j%4)·q, shifted back exactly after the sum */
-    const __m256i k0 = _mm256_set1_epi8((char)0xC0), k1 = _mm256_set1_epi8(0x30), k2 = _mm256_set1_epi8(0x0C),
-                  k3 = _mm256_set1_epi8(0x03), z = _mm256_setzero_si256();
+    const __m256i m3 = _mm256_set1_epi8(3), z = _mm256_setzero_si256();
 #define L(o) _mm256_loadu_si256((const __m256i *)(a + (o)))
-    __m256i a0 = _mm256_dpbusd_avx_epi32(z, _mm256_and_si256(x0, k0), L(0));
-    __m256i a1 = _mm256_dpbusd_avx_epi32(z, _mm256_and_si256(x0, k1), L(64));
-    __m256i a2 = _mm256_dpbusd_avx_epi32(z, _mm256_and_si256(x0, k2), L(128));
-    __m256i a3 = _mm256_dpbusd_avx_epi32(z, _mm256_and_si256(x0, k3), L(192));
-    a0 = _mm256_dpbusd_avx_epi32(a0, _mm256_and_si256(x1, k0), L(32));
-    a1 = _mm256_dpbusd_avx_epi32(a1, _mm256_and_si256(x1, k1), L(96));
-    a2 = _mm256_dpbusd_avx_epi32(a2, _mm256_and_si256(x1, k2), L(160));
-    a3 = _mm256_dpbusd_avx_epi32(a3, _mm256_and_si256(x1, k3), L(224));
+#define C(x, sh) _mm256_and_si256(_mm256_srli_epi16(x, sh), m3)
+    __m256i s0 = _mm256_dpbusd_avx_epi32(z, C(x0, 6), L(0)), s1 = _mm256_dpbusd_avx_epi32(z, C(x1, 6), L(32));
+    s0 = _mm256_dpbusd_avx_epi32(s0, C(x0, 4), L(64)); s1 = _mm256_dpbusd_avx_epi32(s1, C(x1, 4), L(96));
+    s0 = _mm256_dpbusd_avx_epi32(s0, C(x0, 2), L(128)); s1 = _mm256_dpbusd_avx_epi32(s1, C(x1, 2), L(160));
+    s0 = _mm256_dpbusd_avx_epi32(s0, _mm256_and_si256(x0, m3), L(192));
+    s1 = _mm256_dpbusd_avx_epi32(s1, _mm256_and_si256(x1, m3), L(224));
+#undef C
 #undef L
-    return _mm256_add_epi32(_mm256_add_epi32(_mm256_srai_epi32(a0, 6), _mm256_srai_epi32(a1, 4)),
-                            _mm256_add_epi32(_mm256_srai_epi32(a2, 2), a3));
+    return _mm256_add_epi32(s0, s1);
 }
 
 /* The same with AVX2: codes 0..2 shifted down, maddubs into int16 (eight planes add at most 8·2·2·128 = 4096). */
@@ -127,15 +125,16 @@ CK_AVX2 static inline __m256i group_avx2(const uint8_t *c, const int8_t *a) {
     return _mm256_madd_epi16(_mm256_add_epi16(s0, s1), _mm256_set1_epi16(1));
 }
 
-/* AVX-512 VNNI: one 512-bit register is a whole group (half h in lanes 8h..8h+7), four vpdpbusd per group, the
- * two halves added at the end. */
+/* AVX-512 VNNI: one 512-bit register is a whole group (half h in lanes 8h..8h+7), four chained vpdpbusd per
+ * group on the shifted codes, the two halves added at the end. */
 CK_AVX512 static inline __m256i group_512(const uint8_t *c, const int8_t *a) {
-    const __m512i x = _mm512_loadu_si512((const void *)c), z = _mm512_setzero_si512();
-#define D(K, o) _mm512_dpbusd_epi32(z, _mm512_and_si512(x, _mm512_set1_epi8((char)(K))), _mm512_loadu_si512((const void *)(a + (o))))
-    const __m512i a0 = D(0xC0, 0), a1 = D(0x30, 64), a2 = D(0x0C, 128), a3 = D(0x03, 192);
-#undef D
-    const __m512i t = _mm512_add_epi32(_mm512_add_epi32(_mm512_srai_epi32(a0, 6), _mm512_srai_epi32(a1, 4)),
-                                       _mm512_add_epi32(_mm512_srai_epi32(a2, 2), a3));
+    const __m512i x = _mm512_loadu_si512((const void *)c), m3 = _mm512_set1_epi8(3);
+#define L(o) _mm512_loadu_si512((const void *)(a + (o)))
+    __m512i t = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_and_si512(_mm512_srli_epi16(x, 6), m3), L(0));
+    t = _mm512_dpbusd_epi32(t, _mm512_and_si512(_mm512_srli_epi16(x, 4), m3), L(64));
+    t = _mm512_dpbusd_epi32(t, _mm512_and_si512(_mm512_srli_epi16(x, 2), m3), L(128));
+    t = _mm512_dpbusd_epi32(t, _mm512_and_si512(x, m3), L(192));
+#undef L
     return _mm256_add_epi32(_mm512_castsi512_si256(t), _mm512_extracti64x4_epi64(t, 1));
 }
 
