@@ -127,7 +127,7 @@ CK_AVX2 static inline __m256i group_avx2(const uint8_t *c, const int8_t *a) {
 
 /* AVX-512 VNNI: one 512-bit register is a whole group (half h in lanes 8h..8h+7), four chained vpdpbusd per
  * group on the shifted codes, the two halves added at the end. */
-CK_AVX512 static inline __m256i group_512(const uint8_t *c, const int8_t *a) {
+CK_AVX512 static inline __m512i group_512_raw(const uint8_t *c, const int8_t *a) {
     const __m512i x = _mm512_loadu_si512((const void *)c), m3 = _mm512_set1_epi8(3);
 #define L(o) _mm512_loadu_si512((const void *)(a + (o)))
     __m512i t = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_and_si512(_mm512_srli_epi16(x, 6), m3), L(0));
@@ -135,13 +135,47 @@ CK_AVX512 static inline __m256i group_512(const uint8_t *c, const int8_t *a) {
     t = _mm512_dpbusd_epi32(t, _mm512_and_si512(_mm512_srli_epi16(x, 2), m3), L(128));
     t = _mm512_dpbusd_epi32(t, _mm512_and_si512(x, m3), L(192));
 #undef L
+    return t;
+}
+
+CK_AVX512 static inline __m256i group_512(const uint8_t *c, const int8_t *a) {
+    const __m512i t = group_512_raw(c, a);
     return _mm256_add_epi32(_mm512_castsi512_si256(t), _mm512_extracti64x4_epi64(t, 1));
 }
+
+/* Two groups at once: lanes 0..7 the sums of group k, lanes 8..15 those of group k+1 (the halves of both added
+ * with two 128-bit-lane shuffles and one add). */
+CK_AVX512 static inline __m512i group2_512(const uint8_t *c, const int8_t *a) {
+    const __m512i u = group_512_raw(c, a), v = group_512_raw(c + 64, a + 256);
+    return _mm512_add_epi32(_mm512_shuffle_i64x2(u, v, 0x44), _mm512_shuffle_i64x2(u, v, 0xEE));
+}
+
+/* The AVX-512 tile's main loop over group pairs: scales converted, products formed 16 lanes at a time, then added
+ * to the 8-lane sums as group k, then group k+1 (the scalar order). */
+#define BN32R_PAIRS_512                                                                                        \
+    for (; T == 1 && k + 2 <= ng; k += 2) {                                                                    \
+        for (int j = 0; j < R; j++) {                                                                           \
+            _mm_prefetch((const char *)(g + j * rb + 64 * k) + CK_STREAM_PREFETCH, _MM_HINT_T0);                \
+            _mm_prefetch((const char *)(g + j * rb + 64 * k + 64) + CK_STREAM_PREFETCH, _MM_HINT_T0);           \
+            if (!(k & 3)) _mm_prefetch((const char *)(d + j * nb + 8 * k) + CK_STREAM_PREFETCH / 4, _MM_HINT_T0); \
+        }                                                                                                       \
+        for (int j = 0; j < R; j++) {                                                                           \
+            const __m512 dv = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(d + j * nb + 8 * k)));       \
+            for (int t = 0; t < T; t++) {                                                                       \
+                const __m512i S = _mm512_sub_epi32(group2_512(g + j * rb + 64 * k, qt + (size_t)t * n + 256 * k), \
+                                                   _mm512_loadu_si512((const void *)(qs + (size_t)t * nb + 8 * k))); \
+                const __m512 p = _mm512_mul_ps(dv, _mm512_cvtepi32_ps(S));                                      \
+                acc[j][t] = _mm256_add_ps(acc[j][t], _mm512_castps512_ps256(p));                                \
+                acc[j][t] = _mm256_add_ps(acc[j][t], _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(p), 1))); \
+            }                                                                                                   \
+        }                                                                                                       \
+    }
+#define BN32R_NO_PAIRS
 
 /* R (1, 2, 4) rows × T (1..4) prepared tokens (qt + t·n, qs + t·n/32), out[t·ldo + j] for row j. The per-token
  * float steps are those of the scalar code, so every tile shape gives the same bits. Rows share the activation
  * loads; each row's codes and scales are prefetched CK_STREAM_PREFETCH ahead. */
-#define BN32R_TILE(NAME, ATTR, GROUP)                                                                           \
+#define BN32R_TILE(NAME, ATTR, GROUP, PAIRS)                                                                         \
     ATTR __attribute__((always_inline)) static inline void NAME(const uint8_t *g, const uint16_t *d, size_t n,  \
         const int8_t *qt, const int32_t *qs, const int8_t *q, size_t ldq, int R, int T, const float *s,         \
         float *out, size_t ldo) {                                                                              \
@@ -149,7 +183,9 @@ CK_AVX512 static inline __m256i group_512(const uint8_t *c, const int8_t *a) {
         __m256 acc[4][4];                                                                                       \
         for (int j = 0; j < 4; j++)                                                                             \
             for (int t = 0; t < 4; t++) acc[j][t] = _mm256_setzero_ps();                                        \
-        for (size_t k = 0; k < ng; k++) {                                                                       \
+        size_t k = 0;                                                                                           \
+        PAIRS                                                                                                   \
+        for (; k < ng; k++) {                                                                                   \
             for (int j = 0; j < R; j++) {                                                                       \
                 _mm_prefetch((const char *)(g + j * rb + 64 * k) + CK_STREAM_PREFETCH, _MM_HINT_T0);            \
                 if (!(k & 3)) _mm_prefetch((const char *)(d + j * nb + 8 * k) + CK_STREAM_PREFETCH / 4, _MM_HINT_T0); \
@@ -173,9 +209,9 @@ CK_AVX512 static inline __m256i group_512(const uint8_t *c, const int8_t *a) {
     }
 
 
-BN32R_TILE(tile_512, CK_AVX512, group_512)
-BN32R_TILE(tile_vnni, CK_AVXVNNI, group_vnni)
-BN32R_TILE(tile_avx2, CK_AVX2, group_avx2)
+BN32R_TILE(tile_512, CK_AVX512, group_512, BN32R_PAIRS_512)
+BN32R_TILE(tile_vnni, CK_AVXVNNI, group_vnni, BN32R_NO_PAIRS)
+BN32R_TILE(tile_avx2, CK_AVX2, group_avx2, BN32R_NO_PAIRS)
 
 /* Rows in fours (RMAX 4: AVX-512, 32 registers), pairs, then one at a time; tokens in fours; R and T constants so
  * the accumulators stay in registers. Measured (1 thread, 6912×2560 matrices from DRAM, codes + scales streamed):
