@@ -150,8 +150,9 @@ CK_AVX512 static inline __m512i group2_512(const uint8_t *c, const int8_t *a) {
     return _mm512_add_epi32(_mm512_shuffle_i64x2(u, v, 0x44), _mm512_shuffle_i64x2(u, v, 0xEE));
 }
 
-/* The AVX-512 tile's main loop over group pairs: scales converted, products formed 16 lanes at a time, then added
- * to the 8-lane sums as group k, then group k+1 (the scalar order). */
+/* The AVX-512 gemv's main loop over group pairs: scales converted, products formed 16 lanes at a time, then added
+ * to the 8-lane sums as group k, then group k+1 (the scalar order). Gemv only (T == 1): in the 4×4 gemm tile the
+ * pairs measured slower (register pressure). */
 #define BN32R_PAIRS_512                                                                                        \
     for (; T == 1 && k + 2 <= ng; k += 2) {                                                                    \
         for (int j = 0; j < R; j++) {                                                                           \
@@ -207,7 +208,6 @@ CK_AVX512 static inline __m512i group2_512(const uint8_t *c, const int8_t *a) {
                 out[(size_t)t * ldo + (size_t)j] = finish8(a, s[t]);                                            \
             }                                                                                                   \
     }
-
 
 BN32R_TILE(tile_512, CK_AVX512, group_512, BN32R_PAIRS_512)
 BN32R_TILE(tile_vnni, CK_AVXVNNI, group_vnni, BN32R_NO_PAIRS)

@@ -37,9 +37,11 @@ import Testing
         return g.int8s(n)
     }
 
-    /// Sizes: one 128-weight tail only, one group, group + tail, 2.5 groups, the 2B-4T widths; 7 rows run as
-    /// 4 + 2 + 1 on the AVX-512 path and 2+2+2+1 on AVX2/AVX-VNNI.
-    @Test(arguments: [128, 256, 384, 640, 2560, 6912])
+    /// Sizes: one 128-weight tail only, one group, group + tail, 2.5 groups, the 2B-4T widths (6912: an odd number
+    /// of groups, so the AVX-512 gemv's group pairs leave one), and a row longer than the kernels' stack buffer
+    /// (16512: prepared on the heap, with a tail); 7 rows run as 4 + 2 + 1 on the AVX-512 path and 2+2+2+1 on
+    /// AVX2/AVX-VNNI.
+    @Test(arguments: [128, 256, 384, 640, 2560, 6912, 16512])
     func gemvEveryPathEqualsTheFormula(n: Int) throws {
         let rows = 7
         let m = Self.matrix(rows: rows, n: n, seed: UInt64(n))

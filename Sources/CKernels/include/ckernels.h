@@ -321,9 +321,10 @@ int ck_tl2_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_
 /// BitNet32-F16 codes (n weights, n % 128 == 0) into I2_S codes (n/4 bytes); the block scales are not used.
 void ck_bn32_to_i2s(const uint8_t *src, size_t n, uint8_t *dst);
 /// BitNet32-F16 with varying block scales, repacked at load (bn32r.c): `codes` in the bn32r layout (row r at
-/// codes + r·n/4; ck_bn32r_pack: each 256 weights are 64 bytes, plane (h, p) = 2-bit field p of half h holding weights 16h+4p..+3 of block k in lane k
-/// (32 bits); a trailing 128 weights in the I2_S interleave) and the f16 scale of each 32-weight block (row r at
-/// scales + r·n/32; ck_bn32_scales).
+/// codes + r·n/4; ck_bn32r_pack: each 256 weights are 64 bytes, weight i of block k in byte 32h + 4k + i%4 at shift
+/// 6 − 2p with h = i/16, p = (i/4)%4, so each 2-bit plane holds four weights of block k in 32-bit lane k; a trailing
+/// 128 weights in the I2_S interleave) and the f16 scale of each 32-weight block (row r at scales + r·n/32;
+/// ck_bn32_scales).
 /// out[r] = ((a0 + a1) + (a2 + a3) + ((a4 + a5) + (a6 + a7))) / s with a_k = Σ_{b ≡ k mod 8} d_b·(float)S_b summed
 /// in block order (multiply, then add), S_b = Σ_{i∈b} (code_i − 1)·q_i exact: the same bits on every path.
 /// n % 128 == 0.
@@ -335,7 +336,8 @@ void ck_bn32r_i8_gemm_f32(const uint8_t *codes, const uint16_t *scales, size_t n
                           const int8_t *q, size_t ldq, const int8_t *qt, const int32_t *qsum, size_t ntok,
                           const float *s, float *out, size_t ldo);
 /// One token's activations for the bn32r kernels: qt (n bytes) the int8 row with each 256 arranged like the
-/// codes (bytes 64p + 32h + 4k .. +3 of each 256 = q[32k + 16h + 4p .. +3]; a trailing 128 copied), qsum[b] = Σ q over block b.
+/// codes (bytes 64p + 32h + 4k .. +3 of each 256 = q[32k + 16h + 4p .. +3]; a trailing 128 copied), qsum[b] = Σ q
+/// over block b.
 void ck_bn32r_prepare(const int8_t *q, size_t n, int8_t *qt, int32_t *qsum);
 /// `rows` × n BitNet32-F16 rows (file layout) into bn32r codes (rows·n/4 bytes). n % 128 == 0.
 void ck_bn32r_pack(const uint8_t *src, size_t rows, size_t n, uint8_t *dst);
