@@ -81,9 +81,14 @@ static inline int ck_neon(void) { return ck_use(CK_PATH_NEON); }
 static inline int ck_dotprod(void) { return ck_use(CK_PATH_DOTPROD); }
 
 /* Matrix-vector kernels stream their weights once from DRAM: a software prefetch this far ahead (one per 64-byte
- * line, T0) measured +10-30% over the hardware prefetchers alone for I2_S and about +5% for F16 rows (8-32 KiB
- * all helped; 16 KiB is the middle; nearer distances did not). Prefetches never fault, past the end included. */
-#define CK_STREAM_PREFETCH 16384
+ * line, T0) measured +10-30% over the hardware prefetchers alone for I2_S and about +5% for F16 rows. Distances
+ * 4-32 KiB all help; on the 2B-4T file at 1 thread (the weights in the file mapping's 4 KiB pages) 8 KiB decoded
+ * 28.45 tok/s against 27.8 for 16 KiB and 26.3 for 4 KiB (alternating builds, 6 runs each, 2026-11-27), and an F16
+ * row microbenchmark on the file mapping streamed 34.6 GB/s at 8 KiB against 32.5 at 16 KiB. -DCK_STREAM_PREFETCH=N
+ * overrides it for such A/B builds. Prefetches never fault, past the end included. */
+#ifndef CK_STREAM_PREFETCH
+#define CK_STREAM_PREFETCH 8192
+#endif
 
 #if CK_X86
 /* i2s512.c: the AVX-512 VNNI I2_S gemm (rows up to ck_i2s_avx512_fits(n) long); out as in i2s.c's forms. */
