@@ -47,7 +47,8 @@
     X(K_SOFTMAX_SCALAR, "softmax.scalar") X(K_SOFTMAX_AVX2, "softmax.avx2") \
     X(K_ROPE_SCALAR, "rope.scalar") X(K_ROPE_AVX2, "rope.avx2") \
     X(K_ACT_SCALAR, "ffn_act.scalar") X(K_ACT_AVX2, "ffn_act.avx2") \
-    X(K_Q8_0_HEAD_SCALAR, "q8_0_head_gemv.scalar") X(K_Q8_0_HEAD_AVX2, "q8_0_head_gemv.avx2") \
+    X(K_Q8_HEAD_SCALAR, "q8_head_gemv.scalar") X(K_Q8_HEAD_AVX2, "q8_head_gemv.avx2") \
+    X(K_Q8_HEAD_VNNI, "q8_head_gemv.avxvnni") \
     X(K_I2S_GEMM_AVX512, "i2s_i8_gemm.avx512vnni") \
     X(K_TQ2_I8_VNNI, "tq2_0_i8_gemv.avxvnni") X(K_TQ1_I8_VNNI, "tq1_0_i8_gemv.avxvnni") \
     X(K_BN32_I8_SCALAR, "bn32_i8_gemv.scalar") X(K_BN32_I8_AVX2, "bn32_i8_gemv.avx2") \

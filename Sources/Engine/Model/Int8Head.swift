@@ -1,6 +1,7 @@
 import CKernels
 
-/// A float output matrix re-quantized to Q8_0 rows at load (`--head int8`). Owns its buffer.
+/// A float output matrix re-quantized to Q8_0 rows at load (`--head int8`), stored split for `ck_q8_head_gemv`: all
+/// codes (rows × cols int8) then all block scales (rows × cols/32 f16), the bytes of Q8_0 blocks. Owns its buffer.
 final class Int8Head: @unchecked Sendable {
     let matrix: MatVec
     private let buffer: UnsafeMutableRawPointer
@@ -10,21 +11,25 @@ final class Int8Head: @unchecked Sendable {
         guard [.f16, .bf16, .f32].contains(exact.format) else {
             throw EngineError(.badInput, "--head int8 needs a float output matrix; this one is \(exact.format.name)")
         }
-        guard exact.cols % 32 == 0 else {
-            throw EngineError(.badInput, "--head int8 needs rows that are a multiple of 32 long (\(exact.cols))")
+        guard ck_q8_head_fits(exact.cols) != 0 else {
+            throw EngineError(.badInput, "--head int8 needs rows that are a multiple of 32 and at most \(Int(CK_HEAD_MAX_BLOCKS) * 32) long (\(exact.cols))")
         }
-        let n = exact.cols, blocksPerRow = n / 32, stride = MemoryLayout<ck_block_q8_0>.stride
-        buffer = .allocate(byteCount: exact.rows * blocksPerRow * stride, alignment: 64)
-        let blocks = buffer.bindMemory(to: ck_block_q8_0.self, capacity: exact.rows * blocksPerRow)
+        let n = exact.cols, rows = exact.rows, blocksPerRow = n / 32
+        buffer = .allocate(byteCount: rows * n + rows * blocksPerRow * 2, alignment: 64)
+        let codes = buffer.bindMemory(to: Int8.self, capacity: rows * n)
+        let scales = (buffer + rows * n).bindMemory(to: UInt16.self, capacity: rows * blocksPerRow)
         let row = UnsafeMutablePointer<Float>.allocate(capacity: n)
-        defer { row.deallocate() }
-        for r in 0..<exact.rows {
+        let blocks = UnsafeMutablePointer<ck_block_q8_0>.allocate(capacity: blocksPerRow)
+        defer { row.deallocate(); blocks.deallocate() }
+        for r in 0..<rows {
             exact.row(r, into: row)
-            ck_quantize_q8_0(row, blocks + r * blocksPerRow, n, Int32(CK_Q8_REF))
+            ck_quantize_q8_0(row, blocks, n, Int32(CK_Q8_REF))
+            ck_q8_head_split(blocks, blocksPerRow, codes + r * n, scales + r * blocksPerRow)
         }
-        var m = MatVec(name: exact.name + "#q8_0", format: .q8_0, rows: exact.rows, cols: n,
-                       data: UnsafeRawPointer(buffer), interleave: 128, parity: parity)
+        var m = MatVec(name: exact.name + "#q8_0", format: .q8_0, rows: rows, cols: n,
+                       data: UnsafeRawPointer(codes), interleave: 128, parity: parity)
         m.int8HeadKernel = true
+        m.headScales = UnsafePointer(scales)
         matrix = m
     }
 
