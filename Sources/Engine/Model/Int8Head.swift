@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 
 /// A float output matrix re-quantized to Q8_0 rows at load (`--head int8`), stored split for `ck_q8_head_gemv`: all
 /// codes (rows × cols int8) then all block scales (rows × cols/32 f16), the bytes of Q8_0 blocks. Owns its buffer.
@@ -18,13 +19,18 @@ final class Int8Head: @unchecked Sendable {
         buffer = .allocate(byteCount: rows * n + rows * blocksPerRow * 2, alignment: 64)
         let codes = buffer.bindMemory(to: Int8.self, capacity: rows * n)
         let scales = (buffer + rows * n).bindMemory(to: UInt16.self, capacity: rows * blocksPerRow)
-        let row = UnsafeMutablePointer<Float>.allocate(capacity: n)
-        let blocks = UnsafeMutablePointer<ck_block_q8_0>.allocate(capacity: blocksPerRow)
-        defer { row.deallocate(); blocks.deallocate() }
-        for r in 0..<rows {
-            exact.row(r, into: row)
-            ck_quantize_q8_0(row, blocks, n, Int32(CK_Q8_REF))
-            ck_q8_head_split(blocks, blocksPerRow, codes + r * n, scales + r * blocksPerRow)
+        // rows in parallel chunks (each chunk its own scratch, disjoint output rows): 328M weights for 2B-4T
+        nonisolated(unsafe) let codesBase = UnsafeMutablePointer(codes), scalesBase = UnsafeMutablePointer(scales)
+        let chunk = 1024, chunks = (rows + chunk - 1) / chunk
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let row = UnsafeMutablePointer<Float>.allocate(capacity: n)
+            let blocks = UnsafeMutablePointer<ck_block_q8_0>.allocate(capacity: blocksPerRow)
+            defer { row.deallocate(); blocks.deallocate() }
+            for r in (c * chunk)..<min(rows, (c + 1) * chunk) {
+                exact.row(r, into: row)
+                ck_quantize_q8_0(row, blocks, n, Int32(CK_Q8_REF))
+                ck_q8_head_split(blocks, blocksPerRow, codesBase + r * n, scalesBase + r * blocksPerRow)
+            }
         }
         var m = MatVec(name: exact.name + "#q8_0", format: .q8_0, rows: rows, cols: n,
                        data: UnsafeRawPointer(codes), interleave: 128, parity: parity)
