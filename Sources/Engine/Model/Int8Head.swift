@@ -5,7 +5,7 @@ import Foundation
 /// codes (rows × cols int8) then all block scales (rows × cols/32 f16), the bytes of Q8_0 blocks. Owns its buffer.
 final class Int8Head: @unchecked Sendable {
     let matrix: MatVec
-    private let buffer: UnsafeMutableRawPointer
+    private let buffer: RepackedBuffer   // 2 MiB transparent huge pages (a copy made at load either way)
 
     /// Quantizes every row of `exact` (F16, BF16 or F32; cols % 32 == 0) with the reference Q8_0 rounding.
     init(from exact: MatVec, parity: Parity) throws {
@@ -16,9 +16,9 @@ final class Int8Head: @unchecked Sendable {
             throw EngineError(.badInput, "--head int8 needs rows that are a multiple of 32 and at most \(Int(CK_HEAD_MAX_BLOCKS) * 32) long (\(exact.cols))")
         }
         let n = exact.cols, rows = exact.rows, blocksPerRow = n / 32
-        buffer = .allocate(byteCount: rows * n + rows * blocksPerRow * 2, alignment: 64)
-        let codes = buffer.bindMemory(to: Int8.self, capacity: rows * n)
-        let scales = (buffer + rows * n).bindMemory(to: UInt16.self, capacity: rows * blocksPerRow)
+        buffer = RepackedBuffer(count: rows * n + rows * blocksPerRow * 2)
+        let codes = buffer.bytes.bindMemory(to: Int8.self, capacity: rows * n)
+        let scales = (buffer.bytes + rows * n).bindMemory(to: UInt16.self, capacity: rows * blocksPerRow)
         // rows in parallel chunks (each chunk its own scratch, disjoint output rows): 328M weights for 2B-4T
         nonisolated(unsafe) let codesBase = UnsafeMutablePointer(codes), scalesBase = UnsafeMutablePointer(scales)
         let chunk = 1024, chunks = (rows + chunk - 1) / chunk
@@ -39,5 +39,4 @@ final class Int8Head: @unchecked Sendable {
         matrix = m
     }
 
-    deinit { buffer.deallocate() }
 }

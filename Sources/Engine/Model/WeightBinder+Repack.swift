@@ -17,12 +17,12 @@ extension WeightBinder {
                 throw EngineError(.badInput, "tensor '\(name)' (\(rows)×\(cols)) is \(f.name) but its tile configuration is not "
                                   + "recorded in the file and no published preset has this shape; pass a TL configuration (BM,BK,bm)")
             }
-            let buffer = try WeightRepack.tl(f, name: name, data: t.data, rows: rows, cols: cols, config: c, hugePages: huge)
+            let buffer = try WeightRepack.tl(f, name: name, data: t.data, rows: rows, cols: cols, config: c)
             m = i2s(name, buffer, rows: rows, cols: cols, from: f)
         case .bitnet32_f16:
-            if let buffer = WeightRepack.bitnet32(data: t.data, rows: rows, cols: cols, hugePages: huge) {
+            if let buffer = WeightRepack.bitnet32(data: t.data, rows: rows, cols: cols) {
                 m = i2s(name, buffer, rows: rows, cols: cols, from: f)
-            } else if let (codes, scales) = WeightRepack.bitnet32Blocks(data: t.data, rows: rows, cols: cols, hugePages: huge) {
+            } else if let (codes, scales) = WeightRepack.bitnet32Blocks(data: t.data, rows: rows, cols: cols) {
                 m = MatVec(name: name, format: .bitnet32_f16, rows: rows, cols: cols, data: UnsafeRawPointer(codes.bytes),
                            interleave: 128, parity: options.parity)
                 m.blockScales = UnsafePointer(scales.bytes.assumingMemoryBound(to: UInt16.self))
@@ -33,7 +33,7 @@ extension WeightBinder {
             }
         case .tq1_0 where options.repackTernary && options.parity == .bitnet,
              .tq2_0 where (options.repackTernary || options.repackTQ2) && options.parity == .bitnet:
-            guard let buffer = WeightRepack.tq(f, data: t.data, rows: rows, cols: cols, hugePages: huge) else { return nil }
+            guard let buffer = WeightRepack.tq(f, data: t.data, rows: rows, cols: cols) else { return nil }
             m = i2s(name, buffer, rows: rows, cols: cols, from: f)
         default:
             guard huge, fileBacked else { return nil }
