@@ -44,7 +44,10 @@ let package = Package(
         .target(name: "Tokenizers"),
         .target(name: "Engine", dependencies: ["GGUF", "ModelInspector", "Tokenizers", "CKernels"],
                 // The reference kernels are Swift until CKernels covers them: optimise them even in debug builds.
-                swiftSettings: [.unsafeFlags(["-O"])]),
+                swiftSettings: [.unsafeFlags(["-O"])],
+                // ToolIdentity.buildCommit: the git commit of this build, or "unknown" (Plugins/GitCommitPlugin).
+                plugins: ["GitCommitPlugin"]),
+        .plugin(name: "GitCommitPlugin", capability: .buildTool()),
         .target(name: "Doctor", dependencies: [
             "SystemFacts", "ModelInspector", "Engine",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -42,7 +42,7 @@ public struct Report: Sendable {
         }
         let raw: JSONValue = [
             "schema": .string(schema),
-            "tool": ["name": "bitnet-doctor", "version": .string(DoctorInfo.version)],
+            "tool": DoctorInfo.tool,
             "verdict": .string(d.verdict),
             "summary": ["error": .number(Double(d.count(.error))), "warning": .number(Double(d.count(.warning))),
                         "info": .number(Double(d.count(.info)))],
