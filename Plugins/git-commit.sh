@@ -2,7 +2,7 @@
 # git-commit.sh PACKAGE_DIR OUT_FILE: writes a Swift file with the git commit PACKAGE_DIR is checked out at:
 # "<sha>", "<sha>-dirty" (uncommitted or untracked changes), or "unknown" when that cannot be known (no git, not a
 # git checkout such as a source tarball, PACKAGE_DIR inside some other repository, any git error). Never a guess.
-# Run before every build by Plugins/GitCommitPlugin; OUT_FILE is rewritten only when its text changes.
+# Run by Plugins/GitCommitPlugin when git state or a source file changes; OUT_FILE is rewritten only when its text changes.
 pkg=$1 out=$2 commit=unknown
 if command -v git >/dev/null 2>&1; then
     g() { git -C "$pkg" -c safe.directory='*' --no-optional-locks "$@" 2>/dev/null; }
@@ -19,6 +19,6 @@ if command -v git >/dev/null 2>&1; then
 fi
 tmp="$out.tmp.$$"
 printf '%s\nenum BuildGitCommit {\n    static let value = "%s"\n}\n' \
-    '// Generated before each build by Plugins/GitCommitPlugin (Plugins/git-commit.sh). Do not edit.' \
+    '// Generated at build time by Plugins/GitCommitPlugin (Plugins/git-commit.sh). Do not edit.' \
     "$commit" > "$tmp" || exit 1
 if cmp -s "$tmp" "$out"; then rm -f "$tmp"; else mv -f "$tmp" "$out"; fi
