@@ -66,8 +66,11 @@ import TestSupport
         let sarif = try #require(try Fixtures.foundationJSON(Data(Renderer.render(d, format: .sarif).utf8)) as? [String: Any])
         let driver = try #require((((sarif["runs"] as? [[String: Any]])?.first?["tool"]) as? [String: Any])?["driver"] as? [String: Any])
         try Self.expectMatchesCheckout(try #require((driver["properties"] as? [String: Any])?["commit"] as? String), "sarif")
-        let report = try #require(try Fixtures.foundationJSON(Data(Report.build(inputs: inputs, diagnosis: d).json.serialized().utf8)) as? [String: Any])
-        try Self.expectMatchesCheckout(try #require((report["tool"] as? [String: Any])?["commit"] as? String), "perf_debug.json")
+        let built = Report.build(inputs: inputs, diagnosis: d)
+        let report = try #require(try Fixtures.foundationJSON(Data(built.json.serialized().utf8)) as? [String: Any])
+        let reportCommit = try #require((report["tool"] as? [String: Any])?["commit"] as? String)
+        try Self.expectMatchesCheckout(reportCommit, "perf_debug.json")
+        #expect(built.markdown.contains("commit `\(reportCommit)`"), "perf_debug.md names the commit")
     }
 
     @Test func toolIdentityDefaultsToTheBuildCommit() {

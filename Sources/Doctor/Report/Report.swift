@@ -66,6 +66,7 @@ public struct Report: Sendable {
 
     static func markdown(_ d: Diagnosis, json: JSONValue) -> String {
         var out = "# bitnet-doctor performance report\n\n"
+        out += "bitnet-doctor \(DoctorInfo.version), commit `\(DoctorInfo.commit)`\n\n"
         out += MarkdownOutput.render(d).replacingOccurrences(of: "## bitnet-doctor\n\n", with: "")
         out += "\n## System\n\n| Fact | Value |\n|---|---|\n"
         let keys = ["cpu.model_name", "cpu.flags", "cpu.hidden_flags", "cpu.hypervisor", "cpu.container", "cores.usable",
