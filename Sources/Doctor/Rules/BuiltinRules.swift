@@ -421,7 +421,7 @@ enum BuiltinRules {
     {"engine": "llama.cpp", "format": "*", "backend": "cpu", "efficiency": 0.4, "fast_path": true, "note": "estimate, not measured on this project's machine"},
     {"engine": "bitnet.rs", "format": "i2_s_qk256", "backend": "cpu", "efficiency": 0.002, "fast_path": false, "note": "scalar MVP kernels: about 0.1 tok/s for the 2B model (BitNet.rs v0.1 docs)"},
     {"engine": "bitnet.rs", "format": "i2_s", "backend": "cpu", "efficiency": 0.002, "fast_path": false, "note": "BitNet.rs reads bitnet.cpp's I2_S file through its scalar QK256 path"},
-    {"engine": "bitnet.rs", "format": "bitnet32_f16", "backend": "cpu", "efficiency": 0.25, "fast_path": true, "note": "estimate, not measured on this project's machine"},
+    {"engine": "bitnet.rs", "format": "bitnet32_f16", "backend": "cpu", "efficiency": 0.25, "fast_path": true, "note": "estimate from the BitNet.rs guide's 10-20 tok/s (reference point below); not measured on this project's machine"},
     {"engine": "bitnet.rs", "format": "tl1", "backend": "cpu", "efficiency": 0.2, "fast_path": true, "note": "experimental"},
     {"engine": "bitnet.rs", "format": "tl2", "backend": "cpu", "efficiency": 0.2, "fast_path": true, "note": "experimental"}
   ],
