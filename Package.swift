@@ -10,6 +10,7 @@
 //   Engine        the bundled CPU inference engine and its receipt
 //   Doctor        rules, findings, other engines' receipts, outputs (text/json/md/sarif/junit), gate, report, bundle
 //   bitnet-doctor the command-line tool
+//   GitCommitPlugin  build-tool plugin (Plugins/): the git commit of the build, for receipts and reports
 import PackageDescription
 
 let package = Package(
