@@ -24,9 +24,9 @@ import TestSupport
         FileManager.default.fileExists(atPath: repo.appendingPathComponent(".git").path) && git(["rev-parse", "HEAD"])?.status == 0
     }
 
-    /// Checks `commit` against the checkout: the same sha; no "-dirty" on a clean tree; "-dirty" when a file the
-    /// build compiles (Sources, Tests, Plugins, Package.swift) differs from HEAD. (An edit elsewhere, e.g. docs/,
-    /// does not rerun the plugin, so either is accepted then.)
+    /// Checks `commit` against the checkout: the same sha; no "-dirty" on a clean tree; "-dirty" when a file that
+    /// reruns the plugin (a target source under Sources/ or a Swift file under Tests/, Package.swift, the script)
+    /// differs from HEAD. (An edit elsewhere, e.g. docs/, does not rerun the plugin, so either is accepted then.)
     static func expectMatchesCheckout(_ commit: String, _ what: String) throws {
         let head = try #require(git(["rev-parse", "HEAD"])).out
         #expect(head.count == 40 && head.allSatisfy(\.isHexDigit))
@@ -34,7 +34,11 @@ import TestSupport
         let status = try #require(git(["--no-optional-locks", "status", "--porcelain"])).out
         let paths = status.split(separator: "\n").map { String($0.dropFirst(3)) }
         if paths.isEmpty { #expect(commit == head, "\(what): clean checkout") }
-        if paths.contains(where: { p in ["Sources/", "Tests/", "Plugins/", "Package.swift"].contains { p.hasPrefix($0) } }) {
+        let rerun = paths.contains { p in
+            p.hasPrefix("Sources/") || (p.hasPrefix("Tests/") && p.hasSuffix(".swift")) || p == "Package.swift"
+                || p == "Plugins/git-commit.sh"
+        }
+        if rerun {
             #expect(commit == head + "-dirty", "\(what): local changes \(paths)")
         }
     }
