@@ -10,6 +10,7 @@
 //   Engine        the bundled CPU inference engine and its receipt
 //   Doctor        rules, findings, other engines' receipts, outputs (text/json/md/sarif/junit), gate, report, bundle
 //   bitnet-doctor the command-line tool
+//   GitCommitPlugin  build-tool plugin (Plugins/): the git commit of the build, for receipts and reports
 import PackageDescription
 
 let package = Package(
@@ -44,7 +45,10 @@ let package = Package(
         .target(name: "Tokenizers"),
         .target(name: "Engine", dependencies: ["GGUF", "ModelInspector", "Tokenizers", "CKernels"],
                 // The reference kernels are Swift until CKernels covers them: optimise them even in debug builds.
-                swiftSettings: [.unsafeFlags(["-O"])]),
+                swiftSettings: [.unsafeFlags(["-O"])],
+                // ToolIdentity.buildCommit: the git commit of this build, or "unknown" (Plugins/GitCommitPlugin).
+                plugins: ["GitCommitPlugin"]),
+        .plugin(name: "GitCommitPlugin", capability: .buildTool()),
         .target(name: "Doctor", dependencies: [
             "SystemFacts", "ModelInspector", "Engine",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

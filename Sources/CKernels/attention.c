@@ -195,8 +195,9 @@ void ck_g_attention(const float *q, const uint16_t *keys, const uint16_t *values
                     size_t n_head, size_t n_head_kv, size_t head_dim, int vecdot, float *out, float *scratch) {
     if (n_pos == 0 || n_head_kv == 0 || head_dim == 0) return;
 #if CK_X86
-    if (ck_avx2()) { attn_avx2(q, keys, values, n_pos, kv_stride, n_head, n_head_kv, head_dim, vecdot, out, scratch); return; }
+    if (ck_avx2()) { ck_count(K_G_ATTN_AVX2); attn_avx2(q, keys, values, n_pos, kv_stride, n_head, n_head_kv, head_dim, vecdot, out, scratch); return; }
 #endif
+    ck_count(K_G_ATTN_SCALAR);
     attn_portable(q, keys, values, n_pos, kv_stride, n_head, n_head_kv, head_dim, vecdot, out, scratch);
 }
 

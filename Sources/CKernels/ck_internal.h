@@ -47,7 +47,13 @@
     X(K_SOFTMAX_SCALAR, "softmax.scalar") X(K_SOFTMAX_AVX2, "softmax.avx2") \
     X(K_ROPE_SCALAR, "rope.scalar") X(K_ROPE_AVX2, "rope.avx2") \
     X(K_ACT_SCALAR, "ffn_act.scalar") X(K_ACT_AVX2, "ffn_act.avx2") \
-    X(K_Q8_0_HEAD_SCALAR, "q8_0_head_gemv.scalar") X(K_Q8_0_HEAD_AVX2, "q8_0_head_gemv.avx2") \
+    X(K_Q8_HEAD_SCALAR, "q8_head_gemv.scalar") X(K_Q8_HEAD_AVX2, "q8_head_gemv.avx2") \
+    X(K_Q8_HEAD_VNNI, "q8_head_gemv.avxvnni") \
+    X(K_G_RMSNORM, "graph_rmsnorm.scalar") X(K_G_ROPE_SCALAR, "graph_rope.scalar") X(K_G_ROPE_AVX2, "graph_rope.avx2") \
+    X(K_G_SOFTMAX_SCALAR, "graph_softmax.scalar") X(K_G_SOFTMAX_AVX2, "graph_softmax.avx2") \
+    X(K_G_SWIGLU_SCALAR, "graph_swiglu.scalar") X(K_G_SWIGLU_AVX2, "graph_swiglu.avx2") \
+    X(K_G_RELU2, "graph_relu2_mul.scalar") X(K_G_GELU, "graph_gelu_mul.scalar") \
+    X(K_G_ATTN_SCALAR, "graph_attention.scalar") X(K_G_ATTN_AVX2, "graph_attention.avx2") \
     X(K_I2S_GEMM_AVX512, "i2s_i8_gemm.avx512vnni") \
     X(K_TQ2_I8_VNNI, "tq2_0_i8_gemv.avxvnni") X(K_TQ1_I8_VNNI, "tq1_0_i8_gemv.avxvnni") \
     X(K_BN32_I8_SCALAR, "bn32_i8_gemv.scalar") X(K_BN32_I8_AVX2, "bn32_i8_gemv.avx2") \
@@ -84,9 +90,14 @@ static inline int ck_neon(void) { return ck_use(CK_PATH_NEON); }
 static inline int ck_dotprod(void) { return ck_use(CK_PATH_DOTPROD); }
 
 /* Matrix-vector kernels stream their weights once from DRAM: a software prefetch this far ahead (one per 64-byte
- * line, T0) measured +10-30% over the hardware prefetchers alone for I2_S and about +5% for F16 rows (8-32 KiB
- * all helped; 16 KiB is the middle; nearer distances did not). Prefetches never fault, past the end included. */
-#define CK_STREAM_PREFETCH 16384
+ * line, T0) measured +10-30% over the hardware prefetchers alone for I2_S and about +5% for F16 rows. Distances
+ * 4-32 KiB all help; on the 2B-4T file at 1 thread (the weights in the file mapping's 4 KiB pages) 8 KiB decoded
+ * 28.45 tok/s against 27.8 for 16 KiB and 26.3 for 4 KiB (alternating builds, 6 runs each, 2026-11-27), and an F16
+ * row microbenchmark on the file mapping streamed 34.6 GB/s at 8 KiB against 32.5 at 16 KiB. -DCK_STREAM_PREFETCH=N
+ * overrides it for such A/B builds. Prefetches never fault, past the end included. */
+#ifndef CK_STREAM_PREFETCH
+#define CK_STREAM_PREFETCH 8192
+#endif
 
 #if CK_X86
 /* i2s512.c: the AVX-512 VNNI I2_S gemm (rows up to ck_i2s_avx512_fits(n) long); out as in i2s.c's forms. */

@@ -106,6 +106,7 @@ CK_AVX2 static void g_expf_row_avx2(const float *x, float *y, size_t n) {
 
 /* ------------------------------------------------------------------ RMSNorm */
 void ck_g_rmsnorm(const float *x, const float *w, float *y, size_t n, float eps) {
+    ck_count(K_G_RMSNORM);
     double sum = 0.0;
     for (size_t i = 0; i < n; i++) sum += (double)(x[i] * x[i]);
     const float mean = (float)(sum / (double)n);
@@ -157,8 +158,9 @@ CK_AVX2 static void g_rope_fma(float *x, size_t heads, size_t head_dim, size_t n
 void ck_g_rope(float *x, size_t heads, size_t head_dim, size_t n_dims, const float *cs, const float *sn,
                int neox, int fused) {
 #if CK_X86
-    if (ck_avx2()) { g_rope_fma(x, heads, head_dim, n_dims, cs, sn, neox, fused); return; }
+    if (ck_avx2()) { ck_count(K_G_ROPE_AVX2); g_rope_fma(x, heads, head_dim, n_dims, cs, sn, neox, fused); return; }
 #endif
+    ck_count(K_G_ROPE_SCALAR);
     g_rope_portable(x, heads, head_dim, n_dims, cs, sn, neox, fused);
 }
 
@@ -212,8 +214,9 @@ CK_AVX2 static void g_softmax_avx2(float *x, size_t n) {
 
 void ck_g_softmax(float *x, size_t n) {
 #if CK_X86
-    if (ck_avx2()) { g_softmax_avx2(x, n); return; }
+    if (ck_avx2()) { ck_count(K_G_SOFTMAX_AVX2); g_softmax_avx2(x, n); return; }
 #endif
+    ck_count(K_G_SOFTMAX_SCALAR);
     g_softmax_portable(x, n);
 }
 
@@ -223,10 +226,12 @@ void ck_g_swiglu(float *g, const float *u, size_t n) {
     size_t i = 0;
 #if CK_X86
     if (ck_avx2()) {
+        ck_count(K_G_SWIGLU_AVX2);
         g_swiglu_fma(g, u, vec);
         i = vec;
     }
 #endif
+    if (i == 0) ck_count(K_G_SWIGLU_SCALAR);
     for (; i < vec; i++) g[i] = (g[i] / (1.0f + g_expf1(-g[i]))) * u[i];
     for (; i < n; i++) g[i] = (g[i] / (1.0f + expf(-g[i]))) * u[i];   /* the scalar tail uses libm's expf */
 }
@@ -245,6 +250,7 @@ CK_AVX2 static void g_swiglu_fma(float *g, const float *u, size_t n) {
 #endif
 
 void ck_g_relu2_mul(float *g, const float *u, size_t n) {
+    ck_count(K_G_RELU2);
     for (size_t i = 0; i < n; i++) {
         const float r = 0.0f >= g[i] ? 0.0f : g[i];   /* Swift's max(g, 0) (NaN stays NaN) */
         g[i] = r * r * u[i];
@@ -252,6 +258,7 @@ void ck_g_relu2_mul(float *g, const float *u, size_t n) {
 }
 
 void ck_g_gelu_mul(float *g, const float *u, size_t n) {
+    ck_count(K_G_GELU);
     for (size_t i = 0; i < n; i++) {
         const float x = g[i];
         g[i] = 0.5f * x * (1.0f + tanhf(0.7978845608f * x * (1.0f + 0.044715f * x * x))) * u[i];

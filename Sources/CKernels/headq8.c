@@ -1,60 +1,123 @@
-/* Q8_0 × Q8_0 rows for the int8 output head (`--head int8`, not a parity path): exact integer block sums, one float
- * scale per block, accumulated in four independent chains (blocks ib % 4) so the dot is not bound by one FMA
- * chain's latency. The scalar reference accumulates the same four chains with exact block sums; the AVX2 path
- * splits each block sum over 8 int32 lanes, so the two agree within float rounding (see KernelsTests). */
+/* The int8 output head (`--head int8`, not a parity path) in a split layout made at load: each row's Q8_0 codes
+ * contiguous (n int8) and its block scales in a separate f16 array (n/32 per row), the same bytes as Q8_0 blocks.
+ * Per block b the exact integer sum S_b = Σ w·y, then acc[b % 8] = fma(d_w·d_y, S_b, acc[b % 8]) and one fixed
+ * reduction: the SIMD paths get eight block sums at once (one reduction tree per eight blocks instead of a float
+ * step per block, so the head streams at memory speed) and equal the scalar reference bit for bit. */
 #include "ck_internal.h"
+#include <math.h>
 
-static float head_row_scalar(const ck_block_q8_0 *x, const ck_block_q8_0 *y, size_t nb) {
-    float acc[4] = {0, 0, 0, 0};
-    for (size_t ib = 0; ib < nb; ib++) {
+/* The activation side, once per call: codes contiguous, f32 scales, 128·Σy per block (the vpdpbusd bias). */
+typedef struct { int8_t q[CK_HEAD_MAX_BLOCKS * 32]; float d[CK_HEAD_MAX_BLOCKS]; int32_t s128[CK_HEAD_MAX_BLOCKS]; } head_act;
+
+static void head_act_prep(const ck_block_q8_0 *y, size_t nb, head_act *a) {
+    for (size_t b = 0; b < nb; b++) {
         int32_t s = 0;
-        for (int i = 0; i < 32; i++) s += (int32_t)x[ib].qs[i] * (int32_t)y[ib].qs[i];
-        acc[ib & 3] += ck_f16_to_f32(x[ib].d) * ck_f16_to_f32(y[ib].d) * (float)s;
+        for (int i = 0; i < 32; i++) { a->q[b * 32 + i] = y[b].qs[i]; s += y[b].qs[i]; }
+        a->d[b] = ck_f16_to_f32(y[b].d);
+        a->s128[b] = 128 * s;
     }
-    return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }
 
-#if CK_X86
-CK_AVX2 static inline __m256 head_block(const ck_block_q8_0 *x, const ck_block_q8_0 *y, __m256 acc, __m256i ones) {
-    const __m256 d = _mm256_set1_ps(_cvtsh_ss(x->d) * _cvtsh_ss(y->d));
-    const __m256i qx = _mm256_loadu_si256((const __m256i *)x->qs);
-    const __m256i qy = _mm256_loadu_si256((const __m256i *)y->qs);
-    const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(qx, qx), _mm256_sign_epi8(qy, qx)), ones);
-    return _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(p), acc);
+static int32_t block_sum(const int8_t *w, const int8_t *y) {
+    int32_t s = 0;
+    for (int i = 0; i < 32; i++) s += (int32_t)w[i] * (int32_t)y[i];
+    return s;
 }
 
-CK_AVX2 static float head_row_avx2(const ck_block_q8_0 *x, const ck_block_q8_0 *y, size_t nb) {
-    const __m256i ones = _mm256_set1_epi16(1);
-    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-    size_t ib = 0;
-    for (; ib + 4 <= nb; ib += 4) {
-        _mm_prefetch((const char *)(x + ib) + CK_STREAM_PREFETCH, _MM_HINT_T0);
-        _mm_prefetch((const char *)(x + ib) + CK_STREAM_PREFETCH + 64, _MM_HINT_T0);
-        _mm_prefetch((const char *)(x + ib) + CK_STREAM_PREFETCH + 128, _MM_HINT_T0);
-        a0 = head_block(x + ib, y + ib, a0, ones);
-        a1 = head_block(x + ib + 1, y + ib + 1, a1, ones);
-        a2 = head_block(x + ib + 2, y + ib + 2, a2, ones);
-        a3 = head_block(x + ib + 3, y + ib + 3, a3, ones);
-    }
-    for (; ib < nb; ib++) a0 = head_block(x + ib, y + ib, a0, ones);
-    const __m256 v = _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3));
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
+/* Blocks [b0, nb) of one row into the eight lanes, then the fixed reduction (the order of ck_hsum_f32_8). */
+static float head_finish(const int8_t *w, const uint16_t *wd, const head_act *a, size_t b0, size_t nb, float acc[8]) {
+    for (size_t b = b0; b < nb; b++)
+        acc[b % 8] = fmaf(ck_f16_to_f32(wd[b]) * a->d[b], (float)block_sum(w + b * 32, a->q + b * 32), acc[b % 8]);
+    return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
 }
-#endif
 
-void ck_q8_0_head_gemv(const ck_block_q8_0 *w, size_t n, size_t row0, size_t row1, const ck_block_q8_0 *y,
-                       float *out) {
+static void head_rows_scalar(const int8_t *w, const uint16_t *wd, size_t n, size_t row0, size_t row1,
+                             const head_act *a, float *out) {
     const size_t nb = n / 32;
-#if CK_X86
-    if (ck_avx2()) {
-        ck_count(K_Q8_0_HEAD_AVX2);
-        for (size_t r = row0; r < row1; r++) out[r] = head_row_avx2(w + r * nb, y, nb);
-        return;
+    for (size_t r = row0; r < row1; r++) {
+        float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        out[r] = head_finish(w + r * n, wd + r * nb, a, 0, nb, acc);
     }
+}
+
+#if CK_X86
+/* Eight vectors of eight int32 partial sums (one vector per block) → one vector of the eight block sums. */
+CK_AVX2 static inline __m256i reduce8x8(const __m256i v[8]) {
+    const __m256i a = _mm256_hadd_epi32(_mm256_hadd_epi32(v[0], v[1]), _mm256_hadd_epi32(v[2], v[3]));
+    const __m256i b = _mm256_hadd_epi32(_mm256_hadd_epi32(v[4], v[5]), _mm256_hadd_epi32(v[6], v[7]));
+    const __m128i lo = _mm_add_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+    const __m128i hi = _mm_add_epi32(_mm256_castsi256_si128(b), _mm256_extracti128_si256(b, 1));
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
+}
+
+/* AVX2: |w| · sign(y, w) with maddubs (no int16 saturation: |w| <= 128, |y| <= 127). */
+CK_AVX2 static inline __m256i sums8_avx2(const int8_t *w, const int8_t *y, const int32_t *s128) {
+    (void)s128;
+    const __m256i one16 = _mm256_set1_epi16(1);
+    __m256i v[8];
+    for (int k = 0; k < 8; k++) {
+        const __m256i x = _mm256_loadu_si256((const __m256i *)(w + 32 * k));
+        const __m256i q = _mm256_loadu_si256((const __m256i *)(y + 32 * k));
+        v[k] = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(x, x), _mm256_sign_epi8(q, x)), one16);
+    }
+    return reduce8x8(v);
+}
+
+/* AVX-VNNI: (w + 128) as u8 times y with vpdpbusd, less 128·Σy per block. */
+CK_AVXVNNI static inline __m256i sums8_vnni(const int8_t *w, const int8_t *y, const int32_t *s128) {
+    const __m256i bias = _mm256_set1_epi8((char)0x80), z = _mm256_setzero_si256();
+    __m256i v[8];
+    for (int k = 0; k < 8; k++)
+        v[k] = _mm256_dpbusd_avx_epi32(z, _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(w + 32 * k)), bias),
+                                       _mm256_loadu_si256((const __m256i *)(y + 32 * k)));
+    return _mm256_sub_epi32(reduce8x8(v), _mm256_loadu_si256((const __m256i *)s128));
+}
+
+#define HEAD_ROWS(NAME, ATTR, SUMS8)                                                                           \
+    ATTR static void NAME(const int8_t *w, const uint16_t *wd, size_t n, size_t row0, size_t row1,             \
+                          const head_act *a, float *out) {                                                     \
+        const size_t nb = n / 32, n8 = nb / 8 * 8;                                                             \
+        for (size_t r = row0; r < row1; r++) {                                                                 \
+            const int8_t *x = w + r * n;                                                                       \
+            const uint16_t *d = wd + r * nb;                                                                   \
+            __m256 acc = _mm256_setzero_ps();                                                                  \
+            for (size_t b = 0; b < n8; b += 8) {                                                               \
+                const char *p = (const char *)(x + b * 32) + CK_STREAM_PREFETCH;                               \
+                _mm_prefetch(p, _MM_HINT_T0); _mm_prefetch(p + 64, _MM_HINT_T0);                               \
+                _mm_prefetch(p + 128, _MM_HINT_T0); _mm_prefetch(p + 192, _MM_HINT_T0);                        \
+                _mm_prefetch((const char *)(d + b) + CK_STREAM_PREFETCH / 16, _MM_HINT_T0);                    \
+                const __m256 s = _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(d + b))),    \
+                                               _mm256_loadu_ps(a->d + b));                                     \
+                acc = _mm256_fmadd_ps(s, _mm256_cvtepi32_ps(SUMS8(x + b * 32, a->q + b * 32, a->s128 + b)), acc); \
+            }                                                                                                  \
+            float lanes[8];                                                                                    \
+            _mm256_storeu_ps(lanes, acc);                                                                      \
+            out[r] = head_finish(x, d, a, n8, nb, lanes);                                                      \
+        }                                                                                                      \
+    }
+HEAD_ROWS(head_rows_avx2, CK_AVX2, sums8_avx2)
+HEAD_ROWS(head_rows_vnni, CK_AVXVNNI, sums8_vnni)
 #endif
-    ck_count(K_Q8_0_HEAD_SCALAR);
-    for (size_t r = row0; r < row1; r++) out[r] = head_row_scalar(w + r * nb, y, nb);
+
+void ck_q8_head_gemv(const int8_t *w, const uint16_t *wd, size_t n, size_t row0, size_t row1, const ck_block_q8_0 *y,
+                     float *out) {
+    const size_t nb = n / 32;
+    if (nb > CK_HEAD_MAX_BLOCKS) return;   /* callers check ck_q8_head_fits */
+    head_act a;
+    head_act_prep(y, nb, &a);
+#if CK_X86
+    if (ck_vnni()) { ck_count(K_Q8_HEAD_VNNI); head_rows_vnni(w, wd, n, row0, row1, &a, out); return; }
+    if (ck_avx2()) { ck_count(K_Q8_HEAD_AVX2); head_rows_avx2(w, wd, n, row0, row1, &a, out); return; }
+#endif
+    ck_count(K_Q8_HEAD_SCALAR);
+    head_rows_scalar(w, wd, n, row0, row1, &a, out);
+}
+
+int ck_q8_head_fits(size_t n) { return n % 32 == 0 && n / 32 <= CK_HEAD_MAX_BLOCKS; }
+
+void ck_q8_head_split(const ck_block_q8_0 *blocks, size_t nb, int8_t *codes, uint16_t *scales) {
+    for (size_t b = 0; b < nb; b++) {
+        memcpy(codes + b * 32, blocks[b].qs, 32);
+        scales[b] = blocks[b].d;
+    }
 }

@@ -9,7 +9,7 @@ struct BitNetDoctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bitnet-doctor",
         abstract: "Tells you why BitNet b1.58 inference is slow on this machine, and proves it with a measurement.",
-        version: ToolInfo.version,
+        version: "\(ToolInfo.version) (commit \(DoctorInfo.commit))",
         subcommands: [
             CheckCommand.self,    // Commands/CheckCommand.swift   (Doctor)
             FactsCommand.self,    // Commands/FactsCommand.swift   (SystemFacts)

@@ -5,7 +5,10 @@ import Testing
     @Test func versionAndHelp() throws {
         let v = try CLI.run(["--version"])
         #expect(v.status == 0)
-        #expect(v.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        // "0.1.0 (commit <sha>[-dirty] | unknown)": the commit is checked against git in DoctorTests/BuildCommitTests
+        let words = v.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
+        #expect(words.count == 3 && words[0].split(separator: ".").count == 3 && words[1] == "(commit", "\(v.stdout)")
+        #expect(words.last?.hasSuffix(")") == true)
         let help = try CLI.run(["--help"])
         for sub in ["check", "facts", "inspect", "synth", "run", "bench", "rules", "report", "bundle", "gate"] {
             #expect(help.stdout.contains(sub), "help lists \(sub)")

@@ -24,18 +24,19 @@ import TestSupport
         #expect(fast.model.weights.output.format == .q8_0)
         #expect(fast.model.bytesPerToken < exact.model.bytesPerToken)
 
-        // first row, by hand: Q8_0 block = f16 d, then 32 int8 codes
+        // first row, by hand: the split layout holds each row's 32-value blocks' int8 codes contiguously and their f16
+        // scales d in a separate array
         let m = exact.model.weights.output, n = m.cols
         var row = [Float](repeating: 0, count: n)
         row.withUnsafeMutableBufferPointer { m.row(0, into: $0.baseAddress!) }
         let q = fast.model.weights.output.data
+        let scales = try #require(fast.model.weights.output.headScales)
         for b in 0..<(n / 32) {
-            let block = q + b * 34
             let amax = row[(b * 32)..<(b * 32 + 32)].map { abs($0) }.max()!
             let d = amax / 127
-            #expect(abs(Float(Float16(bitPattern: block.loadUnaligned(as: UInt16.self))) - d) <= d * 1e-3)
+            #expect(abs(Float(Float16(bitPattern: scales[b])) - d) <= d * 1e-3)
             for i in 0..<32 {
-                let code = Int(block.load(fromByteOffset: 2 + i, as: Int8.self))
+                let code = Int(q.load(fromByteOffset: b * 32 + i, as: Int8.self))
                 let want = d == 0 ? 0 : Int((row[b * 32 + i] / d).rounded(.toNearestOrAwayFromZero))
                 #expect(abs(code - want) <= 1)
             }

@@ -68,4 +68,23 @@ import TestSupport
         }
         #expect(outs[0] == outs[1] && outs[1] == outs[2])
     }
+
+    /// Past `Attention.parallelFromPositions` the one-token attention is split over the threads by kv head: the
+    /// logits of every decode step are the same bits at 1, 2 and 3 threads (tiny model: 2 kv heads), on both
+    /// sides of the threshold.
+    @Test func decodeAttentionSplitByKVHeadGivesTheSameBits() throws {
+        let url = try SynthFixtures.model(.bitnetB158, .i2_s)
+        let start = Attention.parallelFromPositions - 6
+        var runs: [[UInt32]] = []
+        for t in [1, 2, 3] {
+            let s = try SynthFixtures.session(url, threads: t)
+            var bits = try s.logits(after: [270] + (1..<start).map { $0 * 37 % 270 }).map(\.bitPattern)
+            for i in 0..<12 {   // one-token steps at positions start ..< start + 12, across the threshold
+                try s.transformer.step((i * 53 + 11) % 270, wantLogits: true)
+                bits += s.transformer.logits.map(\.bitPattern)
+            }
+            runs.append(bits)
+        }
+        #expect(runs[0] == runs[1] && runs[1] == runs[2])
+    }
 }

@@ -249,11 +249,17 @@ double ck_measure_read_bandwidth(size_t bytes, int threads);
 double ck_bench_i2s_gemv(size_t rows, size_t n, int copies, int reps);
 
 /* ------------------------------------------------------ int8 output head */
-/// Q8_0 × Q8_0 rows for `--head int8` (not a parity path): exact integer block sums, scale d_w·d_y per block,
-/// four float chains (blocks ib % 4). AVX2 splits block sums over 8 lanes: equal to the scalar reference within
-/// float rounding, |avx2 − ref| <= 2^-20 · Σ_b |d_w·d_y·S_b|.
-void ck_q8_0_head_gemv(const ck_block_q8_0 *w, size_t n, size_t row0, size_t row1, const ck_block_q8_0 *y,
-                       float *out);
+/// Rows of at most CK_HEAD_MAX_BLOCKS blocks of 32 (n = 32768).
+#define CK_HEAD_MAX_BLOCKS 1024
+/// Q8_0 rows for `--head int8` (not a parity path) in the split layout: `w` holds each row's n int8 codes
+/// contiguously, `wd` its n/32 f16 block scales; `y` is the Q8_0 activation. Exact integer block sums S_b, then
+/// acc[b % 8] = fmaf(d_w·d_y, S_b, acc[b % 8]) and ((a0+a4)+(a2+a6)) + ((a1+a5)+(a3+a7)): every path equal bit for bit.
+/// Rows longer than the limit are not computed (check `ck_q8_head_fits`).
+void ck_q8_head_gemv(const int8_t *w, const uint16_t *wd, size_t n, size_t row0, size_t row1, const ck_block_q8_0 *y,
+                     float *out);
+int ck_q8_head_fits(size_t n);
+/// Q8_0 blocks → the split layout (codes, scales).
+void ck_q8_head_split(const ck_block_q8_0 *blocks, size_t nb, int8_t *codes, uint16_t *scales);
 
 /* ------------------------------------------------ graph ops (exact engine numerics) */
 /// The per-token float work of the engine's graph (graph.c, attention.c). Unlike the helpers above, these compute

@@ -23,7 +23,7 @@ public enum JSONOutput {
     public static func document(_ d: Diagnosis, failOn: Severity) -> JSONValue {
         [
             "schema": .string(schema),
-            "tool": ["name": "bitnet-doctor", "version": .string(DoctorInfo.version)],
+            "tool": DoctorInfo.tool,
             "verdict": ["text": .string(d.verdict), "fails": .bool(d.fails(at: failOn)), "fail_on": .string(failOn.rawValue)],
             "summary": ["error": .number(Double(d.count(.error))), "warning": .number(Double(d.count(.warning))),
                         "info": .number(Double(d.count(.info)))],
@@ -35,10 +35,4 @@ public enum JSONOutput {
             "notes": JSONValue(d.notes),
         ]
     }
-}
-
-/// Identity of the Doctor library, recorded in machine outputs.
-public enum DoctorInfo {
-    public static let version = "0.1.0"
-    public static let informationURI = "https://github.com/bitnet-doctor/bitnet-doctor"
 }

@@ -43,7 +43,8 @@ public enum SARIFOutput {
             "version": "2.1.0",
             "runs": [[
                 "tool": ["driver": ["name": "bitnet-doctor", "version": .string(DoctorInfo.version),
-                                    "informationUri": .string(DoctorInfo.informationURI), "rules": .array(driverRules)]],
+                                    "informationUri": .string(DoctorInfo.informationURI), "rules": .array(driverRules),
+                                    "properties": ["commit": .string(DoctorInfo.commit)]]],
                 "results": .array(results),
             ]],
         ]

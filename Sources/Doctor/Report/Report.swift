@@ -42,7 +42,7 @@ public struct Report: Sendable {
         }
         let raw: JSONValue = [
             "schema": .string(schema),
-            "tool": ["name": "bitnet-doctor", "version": .string(DoctorInfo.version)],
+            "tool": DoctorInfo.tool,
             "verdict": .string(d.verdict),
             "summary": ["error": .number(Double(d.count(.error))), "warning": .number(Double(d.count(.warning))),
                         "info": .number(Double(d.count(.info)))],
@@ -66,6 +66,7 @@ public struct Report: Sendable {
 
     static func markdown(_ d: Diagnosis, json: JSONValue) -> String {
         var out = "# bitnet-doctor performance report\n\n"
+        out += "bitnet-doctor \(DoctorInfo.version), commit `\(DoctorInfo.commit)`\n\n"
         out += MarkdownOutput.render(d).replacingOccurrences(of: "## bitnet-doctor\n\n", with: "")
         out += "\n## System\n\n| Fact | Value |\n|---|---|\n"
         let keys = ["cpu.model_name", "cpu.flags", "cpu.hidden_flags", "cpu.hypervisor", "cpu.container", "cores.usable",

@@ -345,6 +345,43 @@ enum BuiltinRules {
         {"explanation": "Quantize the token embedding / output tensor (e.g. Q6_K or Q8_0) when converting; it keeps quality close and cuts bytes per token.", "commands": ["llama-quantize --token-embedding-type q6_k --output-tensor-type q6_k model-f16.gguf model.gguf TQ2_0"], "docs": "https://github.com/ggml-org/llama.cpp/tree/master/tools/quantize"}
       ],
       "evidence": ["model.head_type", "model.bytes_per_token_breakdown.head", "model.bytes_per_token"]
+    },
+    {
+      "id": "tq1-0-own-kernel",
+      "severity": "warning",
+      "area": "model",
+      "impact": 45,
+      "title": "TQ1_0 decoded by its own compute-bound kernel",
+      "symptom": "bitnet-doctor decodes a TQ1_0 file at about half the speed of the same model in I2_S or TQ2_0.",
+      "when": {"all": [
+        {"op": "eq", "path": "receipt.engine", "value": "bitnet-doctor"},
+        {"op": "eq", "path": "receipt.model.format", "value": "tq1_0"},
+        {"not": {"op": "matches", "path": "receipt.weight_layouts", "value": "TQ1_0→I2_S"}}
+      ]},
+      "message": "{{receipt.model.path}} is TQ1_0 (1.69 bits per weight, five trits per byte) and ran on the TQ1_0 kernel: unpacking base-3 digits costs more than the memory it saves, so decode is bound by the CPU (2B-4T shape, 1 thread: 12.8-13.5 tok/s as stored against 27-28 with the same matrices re-encoded as I2_S; docs/performance.md).",
+      "fixes": [
+        {"explanation": "Re-encode the TQ1_0 matrices as I2_S at load: exact (same ternary values, the block scale becomes the tensor scale) and recorded in the receipt's weight_layouts; they then take 2 bits per weight in memory instead of 1.69 (about +90 MB for 2B-4T).", "commands": ["bitnet-doctor run --model {{receipt.model.path}} --repack i2_s", "bitnet-doctor bench -m {{receipt.model.path}} --repack i2_s"], "docs": "docs/engine.md"},
+        {"explanation": "Or convert the file once, exactly, with a token check against the original.", "commands": ["bitnet-doctor convert {{receipt.model.path}} model-i2_s.gguf --to i2_s"], "docs": "docs/formats.md"}
+      ],
+      "evidence": ["receipt.engine", "receipt.model.format", "receipt.weight_layouts", "receipt.tokens_per_second"]
+    },
+    {
+      "id": "tq1-0-llama-cpp",
+      "severity": "warning",
+      "area": "model",
+      "impact": 35,
+      "title": "TQ1_0 is llama.cpp's slower ternary type",
+      "symptom": "llama.cpp decodes a TQ1_0 model at about 0.6x its speed on the same model in TQ2_0.",
+      "when": {"all": [
+        {"op": "eq", "path": "receipt.engine", "value": "llama.cpp"},
+        {"op": "eq", "path": "receipt.model.format", "value": "tq1_0"}
+      ]},
+      "message": "{{receipt.model.path}} is TQ1_0: llama.cpp's CPU kernel unpacks five trits per byte for every weight of every token and is bound by that work, not by memory (2B-4T shape, 1 thread, same minute: 12.0 tok/s for TQ1_0 against 19.6 for TQ2_0; docs/performance.md).",
+      "fixes": [
+        {"explanation": "Convert the ternary tensors to TQ2_0 (exact: the same ternary values and scales, 2.06 bits per weight), which llama.cpp runs at memory speed.", "commands": ["bitnet-doctor convert {{receipt.model.path}} model-tq2_0.gguf --to tq2_0"], "docs": "docs/formats.md"},
+        {"explanation": "Or run the file with bitnet-doctor's engine, re-encoded as I2_S at load.", "commands": ["bitnet-doctor run --model {{receipt.model.path}} --repack i2_s"], "docs": "docs/engine.md"}
+      ],
+      "evidence": ["receipt.engine", "receipt.model.format", "receipt.tokens_per_second"]
     }
   ]
 }
@@ -407,21 +444,21 @@ enum BuiltinRules {
 {
   "schema_version": 1,
   "kind": "reference-speeds",
-  "description": "Efficiency = decode tok/s divided by the memory-bandwidth roofline (bandwidth / bytes streamed per token) that each engine reaches for a format on a backend; fast_path false means the engine has no optimised kernel for that format. The efficiencies are estimates derived from the published reference points below; '*' matches anything and the most specific entry wins.",
+  "description": "Efficiency = decode tok/s divided by the memory-bandwidth roofline (measured read bandwidth / bytes streamed per token) that a healthy run of each engine reaches for a format on a backend; fast_path false means the engine has no optimised kernel for that format. Measured values (note fields) are the low end of healthy runs on this project's 2-core AMD EPYC (docs/performance.md, fixtures/receipts/measured/); the others are estimates from the published reference points below. The below-expected rule fires under half of the expected speed. '*' matches anything and the most specific entry wins.",
   "engines": [
     {"engine": "*", "format": "*", "backend": "cpu", "efficiency": 0.25, "fast_path": true, "note": "default for engines and formats not listed"},
-    {"engine": "bitnet-doctor", "format": "i2_s", "backend": "cpu", "efficiency": 0.35, "fast_path": true},
-    {"engine": "bitnet-doctor", "format": "tq2_0", "backend": "cpu", "efficiency": 0.35, "fast_path": true},
-    {"engine": "bitnet-doctor", "format": "tq1_0", "backend": "cpu", "efficiency": 0.3, "fast_path": true},
-    {"engine": "bitnet.cpp", "format": "i2_s", "backend": "cpu", "efficiency": 0.5, "fast_path": true},
-    {"engine": "bitnet.cpp", "format": "tl1", "backend": "cpu", "efficiency": 0.5, "fast_path": true},
-    {"engine": "bitnet.cpp", "format": "tl2", "backend": "cpu", "efficiency": 0.5, "fast_path": true},
-    {"engine": "llama.cpp", "format": "tq2_0", "backend": "cpu", "efficiency": 0.45, "fast_path": true},
-    {"engine": "llama.cpp", "format": "tq1_0", "backend": "cpu", "efficiency": 0.35, "fast_path": true},
-    {"engine": "llama.cpp", "format": "*", "backend": "cpu", "efficiency": 0.4, "fast_path": true},
+    {"engine": "bitnet-doctor", "format": "i2_s", "backend": "cpu", "efficiency": 0.7, "fast_path": true, "note": "docs/performance.md \"Current standing\", fixtures/receipts/measured/*-20261127T17{18,22,24,38}Z.json: measured 0.78-0.82 at 1 thread and 0.77-0.82 at 2 threads (0.62 once, when the 2-thread bandwidth probe jumped to 72 GB/s); 0.7 is the low end of healthy runs"},
+    {"engine": "bitnet-doctor", "format": "tq2_0", "backend": "cpu", "efficiency": 0.7, "fast_path": true, "note": "docs/performance.md \"Current standing\", fixtures/receipts/measured/*-20261127T17{18,22,24,38}Z.json: re-encoded as I2_S at load (same kernels); measured 0.77-0.86 at 1 and 2 threads against the TQ2_0 file's bytes per token (0.67 in the 72 GB/s window); same expectation as I2_S"},
+    {"engine": "bitnet-doctor", "format": "tq1_0", "backend": "cpu", "efficiency": 0.3, "fast_path": true, "note": "as stored the TQ1_0 kernel is bound by its trit decoding: 12.8-13.5 tok/s at 1 thread x 1.106 GB / 39 GB/s = 0.36-0.38 (docs/performance.md); with --repack i2_s (re-encoded as I2_S at load) it reaches the I2_S figures, so 0.3 is the floor of both"},
+    {"engine": "bitnet.cpp", "format": "i2_s", "backend": "cpu", "efficiency": 0.6, "fast_path": true, "note": "docs/performance.md \"Current standing\", fixtures/receipts/measured/*-20261127T17{18,22,24,38}Z.json: llama-bench tg32 measured 0.68-0.72 at 1 thread (22.9 tok/s x 1.18 GB / 39 GB/s) and 0.63-0.95 at 2 threads"},
+    {"engine": "bitnet.cpp", "format": "tl1", "backend": "cpu", "efficiency": 0.5, "fast_path": true, "note": "estimate, not measured on this project's machine"},
+    {"engine": "bitnet.cpp", "format": "tl2", "backend": "cpu", "efficiency": 0.5, "fast_path": true, "note": "estimate, not measured on this project's machine"},
+    {"engine": "llama.cpp", "format": "tq2_0", "backend": "cpu", "efficiency": 0.5, "fast_path": true, "note": "docs/performance.md \"Current standing\", fixtures/receipts/measured/*-20261127T17{18,22,24,38}Z.json: llama-bench (llama-cpp-python build) tg32 measured 0.57-0.62 at 1 thread (19.6 tok/s x 1.20 GB / 39 GB/s) and 0.60-0.63 at 2 threads (0.43 in the 69 GB/s window)"},
+    {"engine": "llama.cpp", "format": "tq1_0", "backend": "cpu", "efficiency": 0.3, "fast_path": true, "note": "docs/performance.md (TQ1_0 section): llama-bench tg24 measured 12.0 tok/s at 1 thread x 1.106 GB / 39 GB/s = 0.34, bound by the trit decoding"},
+    {"engine": "llama.cpp", "format": "*", "backend": "cpu", "efficiency": 0.4, "fast_path": true, "note": "estimate, not measured on this project's machine"},
     {"engine": "bitnet.rs", "format": "i2_s_qk256", "backend": "cpu", "efficiency": 0.002, "fast_path": false, "note": "scalar MVP kernels: about 0.1 tok/s for the 2B model (BitNet.rs v0.1 docs)"},
     {"engine": "bitnet.rs", "format": "i2_s", "backend": "cpu", "efficiency": 0.002, "fast_path": false, "note": "BitNet.rs reads bitnet.cpp's I2_S file through its scalar QK256 path"},
-    {"engine": "bitnet.rs", "format": "bitnet32_f16", "backend": "cpu", "efficiency": 0.25, "fast_path": true},
+    {"engine": "bitnet.rs", "format": "bitnet32_f16", "backend": "cpu", "efficiency": 0.25, "fast_path": true, "note": "estimate from the BitNet.rs guide's 10-20 tok/s (reference point below); not measured on this project's machine"},
     {"engine": "bitnet.rs", "format": "tl1", "backend": "cpu", "efficiency": 0.2, "fast_path": true, "note": "experimental"},
     {"engine": "bitnet.rs", "format": "tl2", "backend": "cpu", "efficiency": 0.2, "fast_path": true, "note": "experimental"}
   ],
@@ -434,7 +471,13 @@ enum BuiltinRules {
     {"engine": "bitnet.rs", "format": "i2_s", "hardware": "Intel Core i7-12700K", "tokens_per_second": 0.1, "source": "BitNet.rs slow-inference troubleshooting guide"},
     {"engine": "bitnet.rs", "format": "bitnet32_f16", "hardware": "Intel Core i7-12700K", "tokens_per_second": 15, "source": "BitNet.rs slow-inference troubleshooting guide (10-20 tok/s)"},
     {"engine": "bitnet.rs", "format": "tl1", "hardware": "Intel Core i7-12700K", "tokens_per_second": 11.5, "source": "BitNet.rs slow-inference troubleshooting guide (8-15 tok/s)"},
-    {"engine": "bitnet.rs", "format": "tl2", "hardware": "Intel Core i7-12700K", "tokens_per_second": 11.5, "source": "BitNet.rs slow-inference troubleshooting guide (8-15 tok/s)"}
+    {"engine": "bitnet.rs", "format": "tl2", "hardware": "Intel Core i7-12700K", "tokens_per_second": 11.5, "source": "BitNet.rs slow-inference troubleshooting guide (8-15 tok/s)"},
+    {"engine": "bitnet-doctor", "format": "i2_s", "hardware": "AMD EPYC (2-core VM)", "threads": 1, "tokens_per_second": 26.1, "source": "docs/performance.md \"Current standing\" window B (37.4 GB/s), synthetic 2B-4T, tg32"},
+    {"engine": "bitnet-doctor", "format": "i2_s", "hardware": "AMD EPYC (2-core VM)", "threads": 2, "tokens_per_second": 31.3, "source": "docs/performance.md \"Current standing\" window B (44.9 GB/s), synthetic 2B-4T, tg32"},
+    {"engine": "bitnet-doctor", "format": "tq2_0", "hardware": "AMD EPYC (2-core VM)", "threads": 1, "tokens_per_second": 26.4, "source": "docs/performance.md \"Current standing\" window B (38.4 GB/s), synthetic 2B-4T, tg32"},
+    {"engine": "bitnet-doctor", "format": "tq2_0", "hardware": "AMD EPYC (2-core VM)", "threads": 2, "tokens_per_second": 31.9, "source": "docs/performance.md \"Current standing\" window B (47.1 GB/s), synthetic 2B-4T, tg32"},
+    {"engine": "llama.cpp", "format": "tq2_0", "hardware": "AMD EPYC (2-core VM)", "threads": 1, "tokens_per_second": 19.8, "source": "docs/performance.md \"Current standing\" window B (38.4 GB/s), synthetic 2B-4T, llama-bench tg32"},
+    {"engine": "llama.cpp", "format": "tq2_0", "hardware": "AMD EPYC (2-core VM)", "threads": 2, "tokens_per_second": 23.5, "source": "docs/performance.md \"Current standing\" window B (47.1 GB/s), synthetic 2B-4T, llama-bench tg32"}
   ]
 }
 """#),

@@ -113,7 +113,7 @@ public struct FactRegistry: Sendable {
             ("prefill_tokens_per_second", .number), ("model", .object), ("model.path", .string),
             ("model.format", .string), ("build", .string), ("native_cpu", .bool), ("simd", .string),
             ("use_mmap", .bool), ("gpu_layers", .number), ("cpu_info", .string), ("gpu_info", .string),
-            ("error", .string), ("source_format", .string), ("environment", .object),
+            ("error", .string), ("source_format", .string), ("weight_layouts", .array), ("environment", .object),
             ("environment.*", .string)])
         add("run.", [("throttle_delta", .number), ("busy_fraction_other", .number), ("bandwidth_gbps", .number),
             ("tokens", .number), ("seconds", .number)])

@@ -25,9 +25,24 @@ enum Attention {
 
     static func run(q: UnsafePointer<Float>, cache: KVCache, layer: Int, positions n: Int, config c: ModelConfig,
                     batched: Bool = false, llamaCpp: Bool = false, scratch: Scratch, out: UnsafeMutablePointer<Float>) {
+        run(q: q, cache: cache, layer: layer, positions: n, config: c, kvHeads: 0..<c.headCountKV, batched: batched,
+            llamaCpp: llamaCpp, scratch: scratch, out: out)
+    }
+
+    /// The query heads of the kv heads `kvHeads` only (each kv head's group of query heads is computed the same way
+    /// whatever else runs, so splitting the kv heads over threads gives the same bits).
+    static func run(q: UnsafePointer<Float>, cache: KVCache, layer: Int, positions n: Int, config c: ModelConfig,
+                    kvHeads: Range<Int>, batched: Bool = false, llamaCpp: Bool = false, scratch: Scratch,
+                    out: UnsafeMutablePointer<Float>) {
         precondition(n <= scratch.positions && n <= cache.capacity)
         let (keys, values) = cache.layer(layer)
         let vecdot: Int32 = llamaCpp && !batched ? 1 : 0
-        ck_g_attention(q, keys, values, n, c.kvDim, c.headCount, c.headCountKV, c.headDim, vecdot, out, scratch.buffer)
+        let group = c.headCount / c.headCountKV, hd = c.headDim, h0 = kvHeads.lowerBound * group
+        ck_g_attention(q + h0 * hd, keys + kvHeads.lowerBound * hd, values + kvHeads.lowerBound * hd, n, c.kvDim,
+                       kvHeads.count * group, kvHeads.count, hd, vecdot, out + h0 * hd, scratch.buffer)
     }
+
+    /// From this many positions on, one-token attention is split over the dispatcher's threads by kv head (below it
+    /// the whole call is a few microseconds, about what handing work to the pool costs).
+    static let parallelFromPositions = 32
 }

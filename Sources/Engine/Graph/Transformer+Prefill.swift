@@ -87,7 +87,7 @@ extension Transformer {
     }
 
     /// One attention scratch per thread of the dispatcher (the first is the one-token step's), made on first use.
-    private func attentionScratches() -> [Attention.Scratch] {
+    func attentionScratches() -> [Attention.Scratch] {
         if prefillAttention.isEmpty {
             prefillAttention = [attention] + (1..<dispatcher.threads).map { _ in
                 Attention.Scratch(positions: cache.capacity, config: config)

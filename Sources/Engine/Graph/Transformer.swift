@@ -71,8 +71,7 @@ final class Transformer: @unchecked Sendable {
             Ops.rope(s.q, heads: c.headCount, headDim: c.headDim, table: angles, neox: neox, fused: llamaCppFloat)
             Ops.rope(s.k, heads: c.headCountKV, headDim: c.headDim, table: angles, neox: neox, fused: llamaCppFloat)
             cache.store(layer: l, position: pos, key: s.k, value: s.v)
-            Attention.run(q: s.q, cache: cache, layer: l, positions: pos + 1, config: c, batched: inBatch,
-                          llamaCpp: llamaCppFloat, scratch: attention, out: s.att)
+            attend(layer: l, positions: pos + 1, batched: inBatch)
             if let sub = w.attnSubNorm { Ops.rmsNorm(s.att, sub, eps: c.rmsEpsilon, s.att, count: e) }
             dispatcher.run(job.o, input: s.att)
             Ops.scale(s.o, count: e, by: w.oScale)
@@ -90,6 +89,22 @@ final class Transformer: @unchecked Sendable {
         position += 1
         guard wantLogits else { return }
         computeLogits()
+    }
+
+    /// Attention of the one-token state over `positions` cached positions into `s.att`: split by kv head over the
+    /// dispatcher's threads once the context is long enough to pay for it (same bits either way).
+    private func attend(layer l: Int, positions n: Int, batched: Bool) {
+        let c = config, s = self.s
+        guard dispatcher.threads > 1, c.headCountKV > 1, n >= Attention.parallelFromPositions else {
+            Attention.run(q: s.q, cache: cache, layer: l, positions: n, config: c, batched: batched,
+                          llamaCpp: llamaCppFloat, scratch: attention, out: s.att)
+            return
+        }
+        let scratches = attentionScratches()
+        dispatcher.forEachTask(c.headCountKV) { g, thread in
+            Attention.run(q: s.q, cache: cache, layer: l, positions: n, config: c, kvHeads: g..<(g + 1), batched: batched,
+                          llamaCpp: llamaCppFloat, scratch: scratches[thread], out: s.att)
+        }
     }
 
     /// logits = output(RMSNorm(x)).

@@ -21,8 +21,10 @@ public struct MatVec: @unchecked Sendable {
     let uniformScale: Float?
     /// Set when the Swift reference computes this matrix (its id is counted by the dispatcher).
     public let swiftKernelID: String?
-    /// The int8 output head (`--head int8`): Q8_0 rows through `ck_q8_0_head_gemv` (not a parity path).
+    /// The int8 output head (`--head int8`): Q8_0 codes in `data` and block scales in `headScales` (the split layout
+    /// of `Int8Head`) through `ck_q8_head_gemv` (not a parity path).
     var int8HeadKernel = false
+    var headScales: UnsafePointer<UInt16>?
     /// The format the file stores (differs from `format` when the tensor was repacked at load).
     public internal(set) var sourceFormat: WeightFormat
     /// Keeps a load-time repacked copy alive (nil when `data` points into the file mapping).
@@ -92,7 +94,7 @@ public struct MatVec: @unchecked Sendable {
         case (.q6_K, .q8_K):
             ck_q6_K_q8_K_gemv(data.assumingMemoryBound(to: ck_block_q6_K.self), n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_K.self), out)
         case (.q8_0, .q8_0) where int8HeadKernel:
-            ck_q8_0_head_gemv(data.assumingMemoryBound(to: ck_block_q8_0.self), n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_0.self), out)
+            ck_q8_head_gemv(data.assumingMemoryBound(to: Int8.self), headScales!, n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_0.self), out)
         case (.q8_0, .q8_0):
             ck_q8_0_q8_0_gemv(data.assumingMemoryBound(to: ck_block_q8_0.self), n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_0.self), out)
         case (.q4_0, .q8_0):

@@ -1,32 +1,42 @@
 import CKernels
+import Foundation
 
-/// A float output matrix re-quantized to Q8_0 rows at load (`--head int8`). Owns its buffer.
+/// A float output matrix re-quantized to Q8_0 rows at load (`--head int8`), stored split for `ck_q8_head_gemv`: all
+/// codes (rows × cols int8) then all block scales (rows × cols/32 f16), the bytes of Q8_0 blocks. Owns its buffer.
 final class Int8Head: @unchecked Sendable {
     let matrix: MatVec
-    private let buffer: UnsafeMutableRawPointer
+    private let buffer: RepackedBuffer   // 2 MiB transparent huge pages (a copy made at load either way)
 
     /// Quantizes every row of `exact` (F16, BF16 or F32; cols % 32 == 0) with the reference Q8_0 rounding.
     init(from exact: MatVec, parity: Parity) throws {
         guard [.f16, .bf16, .f32].contains(exact.format) else {
             throw EngineError(.badInput, "--head int8 needs a float output matrix; this one is \(exact.format.name)")
         }
-        guard exact.cols % 32 == 0 else {
-            throw EngineError(.badInput, "--head int8 needs rows that are a multiple of 32 long (\(exact.cols))")
+        guard ck_q8_head_fits(exact.cols) != 0 else {
+            throw EngineError(.badInput, "--head int8 needs rows that are a multiple of 32 and at most \(Int(CK_HEAD_MAX_BLOCKS) * 32) long (\(exact.cols))")
         }
-        let n = exact.cols, blocksPerRow = n / 32, stride = MemoryLayout<ck_block_q8_0>.stride
-        buffer = .allocate(byteCount: exact.rows * blocksPerRow * stride, alignment: 64)
-        let blocks = buffer.bindMemory(to: ck_block_q8_0.self, capacity: exact.rows * blocksPerRow)
-        let row = UnsafeMutablePointer<Float>.allocate(capacity: n)
-        defer { row.deallocate() }
-        for r in 0..<exact.rows {
-            exact.row(r, into: row)
-            ck_quantize_q8_0(row, blocks + r * blocksPerRow, n, Int32(CK_Q8_REF))
+        let n = exact.cols, rows = exact.rows, blocksPerRow = n / 32
+        buffer = RepackedBuffer(count: rows * n + rows * blocksPerRow * 2)
+        let codes = buffer.bytes.bindMemory(to: Int8.self, capacity: rows * n)
+        let scales = (buffer.bytes + rows * n).bindMemory(to: UInt16.self, capacity: rows * blocksPerRow)
+        // rows in parallel chunks (each chunk its own scratch, disjoint output rows): 328M weights for 2B-4T
+        nonisolated(unsafe) let codesBase = UnsafeMutablePointer(codes), scalesBase = UnsafeMutablePointer(scales)
+        let chunk = 1024, chunks = (rows + chunk - 1) / chunk
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let row = UnsafeMutablePointer<Float>.allocate(capacity: n)
+            let blocks = UnsafeMutablePointer<ck_block_q8_0>.allocate(capacity: blocksPerRow)
+            defer { row.deallocate(); blocks.deallocate() }
+            for r in (c * chunk)..<min(rows, (c + 1) * chunk) {
+                exact.row(r, into: row)
+                ck_quantize_q8_0(row, blocks, n, Int32(CK_Q8_REF))
+                ck_q8_head_split(blocks, blocksPerRow, codesBase + r * n, scalesBase + r * blocksPerRow)
+            }
         }
-        var m = MatVec(name: exact.name + "#q8_0", format: .q8_0, rows: exact.rows, cols: n,
-                       data: UnsafeRawPointer(buffer), interleave: 128, parity: parity)
+        var m = MatVec(name: exact.name + "#q8_0", format: .q8_0, rows: rows, cols: n,
+                       data: UnsafeRawPointer(codes), interleave: 128, parity: parity)
         m.int8HeadKernel = true
+        m.headScales = UnsafePointer(scales)
         matrix = m
     }
 
-    deinit { buffer.deallocate() }
 }

@@ -33,6 +33,7 @@ extension Model {
         let huge = HugePages.decide(requested: options.hugePages, fileBacked: source is GGUFModelSource, fileBytes: source.fileSize,
                                     kvBytes: kvBytes, thpMode: HugePages.thpMode(), availableBytes: MemoryInfo.availableBytes())
         var b = WeightBinder(source: source, options: options, hugePages: huge)
+        b.prepare(matrixSpecs(config, source: source))
         let embd = try b.matrix("token_embd.weight", cols: e, rows: config.vocabSize)
         var layers: [LayerWeights] = []
         for i in 0..<config.blockCount {
@@ -57,7 +58,7 @@ extension Model {
         }
         let outNorm = try b.vector("output_norm.weight", count: e)!
         // mainline `bitnet` always multiplies by the token embedding; the others use output.weight when present.
-        let hasOutput = source.tensor("output.weight") != nil && config.architecture != .bitnet
+        let hasOutput = hasOutputMatrix(config, source: source)
         let output = hasOutput ? try b.matrix("output.weight", cols: e, rows: config.vocabSize) : embd
         var weights = ModelWeights(tokenEmbedding: embd, layers: layers, outputNorm: outNorm, output: output, tiedOutput: !hasOutput)
         let int8Head = options.head == .int8 ? try Int8Head(from: output, parity: options.parity) : nil
@@ -78,5 +79,26 @@ extension Model {
                      bytesPerToken: bytesPerToken, contextSize: ctx, exactOutput: int8Head == nil ? nil : output,
                      int8Head: int8Head, weightLayouts: b.repacks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value) tensors" }
                         + (options.hugePages && !huge.copy ? ["file mapping, 4 KiB pages (\(huge.reason))"] : []))
+    }
+
+    /// Whether the head is `output.weight` (mainline `bitnet` always multiplies by the token embedding).
+    static func hasOutputMatrix(_ c: ModelConfig, source: ModelSource) -> Bool {
+        source.tensor("output.weight") != nil && c.architecture != .bitnet
+    }
+
+    /// Every matrix `load` binds, in order (for `WeightBinder.prepare`).
+    static func matrixSpecs(_ c: ModelConfig, source: ModelSource) -> [WeightBinder.MatrixSpec] {
+        let e = c.embeddingLength, f = c.feedForwardLength, kv = c.kvDim
+        var specs = [WeightBinder.MatrixSpec(name: "token_embd.weight", cols: e, rows: c.vocabSize)]
+        for i in 0..<c.blockCount {
+            let p = "blk.\(i)."
+            specs += [("attn_q", e, e), ("attn_k", e, kv), ("attn_v", e, kv), ("attn_output", e, e),
+                      ("ffn_gate", e, f), ("ffn_up", e, f), ("ffn_down", f, e)]
+                .map { WeightBinder.MatrixSpec(name: p + $0.0 + ".weight", cols: $0.1, rows: $0.2) }
+        }
+        if hasOutputMatrix(c, source: source) {
+            specs.append(WeightBinder.MatrixSpec(name: "output.weight", cols: e, rows: c.vocabSize))
+        }
+        return specs
     }
 }

@@ -16,10 +16,22 @@ struct WeightBinder {
 
     /// What load-time repacks happened: description → tensor count (e.g. "TL2→I2_S (load-time repack)": 210).
     var repacks: [String: Int] = [:]
+    /// Repacks made ahead on all cores by `prepare`, taken by `matrix`.
+    var prepared: [String: Result<Repacked?, Error>] = [:]
 
     /// A weight matrix `name` with `cols` inputs and `rows` outputs. TL1/TL2 and uniform-scale BitNet32-F16 come
     /// back repacked to I2_S (`sourceFormat` keeps the file's format).
     mutating func matrix(_ name: String, cols: Int, rows: Int) throws -> MatVec {
+        let (f, t, need) = try validated(name, cols: cols, rows: rows)
+        used.append(t)
+        if let m = try repackedMatrix(f, t, name: name, rows: rows, cols: cols, bytes: need) { return m }
+        return MatVec(name: name, format: f, rows: rows, cols: cols, data: t.data, interleave: interleave,
+                      parity: options.parity)
+    }
+
+    /// The checks every matrix passes before its bytes are touched: presence, type, shape against the metadata,
+    /// block multiples, and size in the file. Returns the format, the entry and the tensor's byte count.
+    func validated(_ name: String, cols: Int, rows: Int) throws -> (WeightFormat, TensorEntry, Int) {
         guard let t = source.tensor(name) else { throw EngineError(.missingTensor, "required tensor '\(name)' is missing") }
         guard let f = WeightFormat(rawValue: t.typeID) else {
             throw EngineError(.wrongType, "tensor '\(name)' has type id \(t.typeID), which the engine cannot multiply "
@@ -42,10 +54,7 @@ struct WeightBinder {
         guard need <= t.available else {
             throw EngineError(.truncated, "tensor '\(name)' needs \(need) bytes but the file has only \(t.available) left (truncated?)")
         }
-        used.append(t)
-        if let m = try repackedMatrix(f, t, name: name, rows: rows, cols: cols, bytes: need) { return m }
-        return MatVec(name: name, format: f, rows: rows, cols: cols, data: t.data, interleave: interleave,
-                      parity: options.parity)
+        return (f, t, need)
     }
 
     /// A required (or optional) f32 vector of `count` values.

@@ -6,17 +6,19 @@ import ModelInspector
 import Glibc
 #endif
 
-/// A weight matrix re-encoded (or copied) at load into anonymous memory (owned; freed with the model). With
-/// `hugePages` it is 2 MiB-aligned and advised MADV_HUGEPAGE, so the kernel can back it with transparent huge pages
-/// (fewer TLB misses while the gemv streams it; `ModelOptions.hugePages`).
+/// A weight matrix re-encoded (or copied) at load into anonymous memory (owned; freed with the model). Buffers of
+/// 2 MiB or more are 2 MiB-aligned and advised MADV_HUGEPAGE, so the kernel can back them with transparent huge pages
+/// (fewer TLB misses while the gemv streams them): a load-time copy costs the same either way, so every repacked
+/// matrix and the int8 head get huge pages without `--hugepages` (which decides whether to copy the others at all).
 final class RepackedBuffer: @unchecked Sendable {
     let bytes: UnsafeMutableRawPointer
     let count: Int
-    init(count: Int, hugePages: Bool = false) {
+    static let hugePage = 1 << 21
+    init(count: Int) {
         self.count = count
         let size = max(count, 1)
         var p: UnsafeMutableRawPointer?
-        if hugePages, posix_memalign(&p, 1 << 21, size) == 0, let p {
+        if size >= Self.hugePage, posix_memalign(&p, Self.hugePage, size) == 0, let p {
             _ = madvise(p, size, 14) // MADV_HUGEPAGE; advisory: without THP the copy still works
             bytes = p
         } else if posix_memalign(&p, 64, size) == 0, let p {
@@ -43,7 +45,7 @@ enum WeightRepack {
     /// chunks; with `releasingFilePages` (read-only file mappings only) each chunk's file pages are dropped once
     /// copied, so the copy of a 657 MB head does not hold both versions resident at once.
     static func copy(_ data: UnsafeRawPointer, count: Int, releasingFilePages release: Bool = false) -> RepackedBuffer {
-        let out = RepackedBuffer(count: count, hugePages: true)
+        let out = RepackedBuffer(count: count)
         let chunk = 16 << 20
         var at = 0
         while at < count {
@@ -57,7 +59,7 @@ enum WeightRepack {
 
     /// TQ1_0/TQ2_0 rows → I2_S with the blocks' common scale as the tensor scale; nil when the scales differ (then the
     /// tensor runs as stored) or the rows are not whole I2_S blocks.
-    static func tq(_ format: WeightFormat, data: UnsafeRawPointer, rows: Int, cols: Int, hugePages: Bool = false) -> RepackedBuffer? {
+    static func tq(_ format: WeightFormat, data: UnsafeRawPointer, rows: Int, cols: Int) -> RepackedBuffer? {
         guard cols % 256 == 0, format == .tq1_0 || format == .tq2_0 else { return nil }
         var d: Float = 0
         let uniform = format == .tq1_0
@@ -65,7 +67,7 @@ enum WeightRepack {
             : ck_tq2_0_uniform_scale(data.assumingMemoryBound(to: ck_block_tq2_0.self), cols, rows, &d)
         guard uniform == 1 else { return nil }
         let codes = rows * cols / 4
-        let out = RepackedBuffer(count: codes + 32, hugePages: hugePages)
+        let out = RepackedBuffer(count: codes + 32)
         ck_tq_to_i2s(data, format == .tq1_0 ? 1 : 0, cols, rows, out.bytes.assumingMemoryBound(to: UInt8.self))
         writeScaleTail(d, to: out.bytes + codes)
         return out
@@ -87,12 +89,12 @@ enum WeightRepack {
     /// TL1/TL2 tensor bytes → I2_S codes + scale tail. Throws one line when the configuration does not tile the
     /// shape or a code is outside the format (wrong configuration or not a TL tensor).
     static func tl(_ format: WeightFormat, name: String, data: UnsafeRawPointer, rows: Int, cols: Int,
-                   config c: TLConfig, hugePages: Bool = false) throws -> RepackedBuffer {
+                   config c: TLConfig) throws -> RepackedBuffer {
         guard (rows * cols) % 128 == 0, cols % 128 == 0 else {
             throw EngineError(.wrongShape, "tensor '\(name)' rows of \(cols) are not a multiple of 128: cannot run \(format.name) on the I2_S kernels")
         }
         let codes = rows * cols / 4
-        let out = RepackedBuffer(count: codes + 32, hugePages: hugePages)
+        let out = RepackedBuffer(count: codes + 32)
         let dst = out.bytes.assumingMemoryBound(to: UInt8.self)
         let src = data.assumingMemoryBound(to: UInt8.self)
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: rows * cols)   // the codes in row order
@@ -117,13 +119,13 @@ enum WeightRepack {
 
     /// BitNet32-F16 whose non-zero blocks all share one scale d → I2_S codes with β = d; nil when the scales
     /// vary (or the shape does not fit the 128-weight interleave): then the bn32 kernel runs it.
-    static func bitnet32(data: UnsafeRawPointer, rows: Int, cols: Int, hugePages: Bool = false) -> RepackedBuffer? {
+    static func bitnet32(data: UnsafeRawPointer, rows: Int, cols: Int) -> RepackedBuffer? {
         guard cols % 128 == 0 else { return nil }
         var d: Float = 0
         let src = data.assumingMemoryBound(to: UInt8.self)
         guard ck_bn32_uniform_scale(src, rows * cols / 32, &d) == 1 else { return nil }
         let codes = rows * cols / 4
-        let out = RepackedBuffer(count: codes + 32, hugePages: hugePages)
+        let out = RepackedBuffer(count: codes + 32)
         ck_bn32_to_i2s(src, rows * cols, out.bytes.assumingMemoryBound(to: UInt8.self))
         writeScaleTail(d, to: out.bytes + codes)
         return out
@@ -132,10 +134,10 @@ enum WeightRepack {
     /// BitNet32-F16 with varying block scales (cols % 128 == 0): codes into the bn32r layout (`ck_bn32r_pack`: each
     /// 256 weights arranged so one 32-bit lane holds one block) plus the f16 scale of each 32-weight block gathered
     /// in one array, for `ck_bn32r_i8_gemv_f32` / `ck_bn32r_i8_gemm_f32`. Same values and scales as the file (tested).
-    static func bitnet32Blocks(data: UnsafeRawPointer, rows: Int, cols: Int, hugePages: Bool = false) -> (codes: RepackedBuffer, scales: RepackedBuffer)? {
+    static func bitnet32Blocks(data: UnsafeRawPointer, rows: Int, cols: Int) -> (codes: RepackedBuffer, scales: RepackedBuffer)? {
         guard cols % 128 == 0 else { return nil }
         let n = rows * cols
-        let codes = RepackedBuffer(count: n / 4, hugePages: hugePages), scales = RepackedBuffer(count: n / 32 * 2)
+        let codes = RepackedBuffer(count: n / 4), scales = RepackedBuffer(count: n / 32 * 2)
         let src = data.assumingMemoryBound(to: UInt8.self)
         ck_bn32r_pack(src, rows, cols, codes.bytes.assumingMemoryBound(to: UInt8.self))
         ck_bn32_scales(src, n / 32, scales.bytes.assumingMemoryBound(to: UInt16.self))

@@ -1,11 +1,16 @@
 import Foundation
 
-/// Who is writing the receipt (the CLI passes its version; the commit only when the build knows it).
+/// Who is writing the receipt (the CLI passes its version; the commit defaults to the one this binary was built from).
 public struct ToolIdentity: Sendable {
+    /// The git commit this binary was built from: "<sha>", "<sha>-dirty" when the checkout had uncommitted or
+    /// untracked changes, or "unknown" when the build could not tell (no git, not a git checkout). Written before
+    /// each build by Plugins/GitCommitPlugin.
+    public static let buildCommit: String = BuildGitCommit.value
+
     public var name: String
     public var version: String
     public var commit: String
-    public init(name: String = "bitnet-doctor", version: String, commit: String = "unknown") {
+    public init(name: String = "bitnet-doctor", version: String, commit: String = ToolIdentity.buildCommit) {
         self.name = name; self.version = version; self.commit = commit
     }
 }
