@@ -11,9 +11,19 @@ extension Session {
         let ids = model.tokenizer.map { $0.encode(Self.headProbeText, addSpecial: true, parseSpecial: false).map(Int.init) }
             ?? Array(1...8).filter { $0 < model.weights.tokenEmbedding.rows }
         let fast = try logits(after: Array(ids.prefix(model.contextSize)))
+        // the exact head in slices of rows whose file pages are dropped once used, when the int8 head dropped them at
+        // load (Int8Head): the probe then does not bring the float head back into resident memory
         var ref = [Float](repeating: 0, count: exact.rows)
+        let h = transformer.h, slice = model.int8Head?.releasedFilePages == true ? 8192 : exact.rows
         ref.withUnsafeMutableBufferPointer { rp in
-            transformer.h.withUnsafeBufferPointer { dispatcher.run([(exact, rp.baseAddress!)], input: $0.baseAddress!) }
+            h.withUnsafeBufferPointer { hp in
+                for r0 in stride(from: 0, to: exact.rows, by: slice) {
+                    let range = r0..<min(exact.rows, r0 + slice)
+                    let part = range.count == exact.rows ? exact : exact.rows(range, parity: model.options.parity)!
+                    dispatcher.run([(part, rp.baseAddress! + r0)], input: hp.baseAddress!)
+                    if slice < exact.rows { exact.releaseFilePages(rows: range) }
+                }
+            }
         }
         var dot = 0.0, na = 0.0, nb = 0.0
         for i in 0..<ref.count {

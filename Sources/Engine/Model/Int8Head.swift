@@ -5,10 +5,14 @@ import Foundation
 /// codes (rows × cols int8) then all block scales (rows × cols/32 f16), the bytes of Q8_0 blocks. Owns its buffer.
 final class Int8Head: @unchecked Sendable {
     let matrix: MatVec
+    /// Whether the float head's file pages were dropped after quantizing (`releasingFilePages`).
+    let releasedFilePages: Bool
     private let buffer: RepackedBuffer   // 2 MiB transparent huge pages (a copy made at load either way)
 
-    /// Quantizes every row of `exact` (F16, BF16 or F32; cols % 32 == 0) with the reference Q8_0 rounding.
-    init(from exact: MatVec, parity: Parity) throws {
+    /// Quantizes every row of `exact` (F16, BF16 or F32; cols % 32 == 0) with the reference Q8_0 rounding. With
+    /// `releasingFilePages` (`exact` reads a read-only file mapping) each chunk's file pages are dropped once
+    /// quantized, so the int8 head lowers resident memory instead of adding its copy to the float head's pages.
+    init(from exact: MatVec, parity: Parity, releasingFilePages release: Bool = false) throws {
         guard [.f16, .bf16, .f32].contains(exact.format) else {
             throw EngineError(.badInput, "--head int8 needs a float output matrix; this one is \(exact.format.name)")
         }
@@ -16,6 +20,7 @@ final class Int8Head: @unchecked Sendable {
             throw EngineError(.badInput, "--head int8 needs rows that are a multiple of 32 and at most \(Int(CK_HEAD_MAX_BLOCKS) * 32) long (\(exact.cols))")
         }
         let n = exact.cols, rows = exact.rows, blocksPerRow = n / 32
+        releasedFilePages = release
         buffer = RepackedBuffer(count: rows * n + rows * blocksPerRow * 2)
         let codes = buffer.bytes.bindMemory(to: Int8.self, capacity: rows * n)
         let scales = (buffer.bytes + rows * n).bindMemory(to: UInt16.self, capacity: rows * blocksPerRow)
@@ -31,6 +36,7 @@ final class Int8Head: @unchecked Sendable {
                 ck_quantize_q8_0(row, blocks, n, Int32(CK_Q8_REF))
                 ck_q8_head_split(blocks, blocksPerRow, codesBase + r * n, scalesBase + r * blocksPerRow)
             }
+            if release { exact.releaseFilePages(rows: (c * chunk)..<min(rows, (c + 1) * chunk)) }
         }
         var m = MatVec(name: exact.name + "#q8_0", format: .q8_0, rows: rows, cols: n,
                        data: UnsafeRawPointer(codes), interleave: 128, parity: parity)

@@ -61,7 +61,9 @@ extension Model {
         let hasOutput = hasOutputMatrix(config, source: source)
         let output = hasOutput ? try b.matrix("output.weight", cols: e, rows: config.vocabSize) : embd
         var weights = ModelWeights(tokenEmbedding: embd, layers: layers, outputNorm: outNorm, output: output, tiedOutput: !hasOutput)
-        let int8Head = options.head == .int8 ? try Int8Head(from: output, parity: options.parity) : nil
+        let int8Head = options.head == .int8
+            ? try Int8Head(from: output, parity: options.parity, releasingFilePages: source is GGUFModelSource && output.owner == nil)
+            : nil
         if let int8Head { weights.output = int8Head.matrix }
 
         let tokenizer = try TokenizerGlue.make(source)
