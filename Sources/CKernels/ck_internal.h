@@ -49,10 +49,10 @@
     X(K_ACT_SCALAR, "ffn_act.scalar") X(K_ACT_AVX2, "ffn_act.avx2") \
     X(K_Q8_HEAD_SCALAR, "q8_head_gemv.scalar") X(K_Q8_HEAD_AVX2, "q8_head_gemv.avx2") \
     X(K_Q8_HEAD_VNNI, "q8_head_gemv.avxvnni") \
-    X(K_G_RMSNORM, "graph_rmsnorm.scalar") X(K_G_ROPE_SCALAR, "graph_rope.scalar") X(K_G_ROPE_AVX2, "graph_rope.avx2") \
+    X(K_G_RMSNORM, "graph_rmsnorm.c") X(K_G_ROPE_SCALAR, "graph_rope.scalar") X(K_G_ROPE_AVX2, "graph_rope.avx2") \
     X(K_G_SOFTMAX_SCALAR, "graph_softmax.scalar") X(K_G_SOFTMAX_AVX2, "graph_softmax.avx2") \
     X(K_G_SWIGLU_SCALAR, "graph_swiglu.scalar") X(K_G_SWIGLU_AVX2, "graph_swiglu.avx2") \
-    X(K_G_RELU2, "graph_relu2_mul.scalar") X(K_G_GELU, "graph_gelu_mul.scalar") \
+    X(K_G_RELU2, "graph_relu2_mul.c") X(K_G_GELU, "graph_gelu_mul.c") \
     X(K_G_ATTN_SCALAR, "graph_attention.scalar") X(K_G_ATTN_AVX2, "graph_attention.avx2") \
     X(K_I2S_GEMM_AVX512, "i2s_i8_gemm.avx512vnni") \
     X(K_TQ2_I8_VNNI, "tq2_0_i8_gemv.avxvnni") X(K_TQ1_I8_VNNI, "tq1_0_i8_gemv.avxvnni") \

@@ -66,5 +66,11 @@ import TestSupport
         let receipt = try #require(areas.first { $0["id"] as? String == "receipt" })
         #expect(receipt["status"] as? String == "ok")
         #expect((doc["notes"] as? [String])?.contains { $0.hasPrefix("No run") } != true)
+        // on an AVX2 CPU our own run takes the SIMD kernels: the doctor must not report it as a scalar fallback
+        let ids = (doc["findings"] as? [[String: Any]])?.compactMap { $0["rule_id"] as? String } ?? []
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        if cpuinfo.range(of: "\\bavx2\\b", options: .regularExpression) != nil {
+            #expect(!ids.contains("scalar-kernel"), "\(ids)")
+        }
     }
 }
