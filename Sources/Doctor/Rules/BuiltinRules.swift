@@ -342,7 +342,8 @@ enum BuiltinRules {
       ]},
       "message": "The {{model.head_type}} output head ({{model.bytes_per_token_breakdown.head}} bytes; tied embeddings: {{model.tied_embeddings}}) is streamed for every token: it is a large share of the {{model.bytes_per_token}} bytes per token.",
       "fixes": [
-        {"explanation": "Quantize the token embedding / output tensor (e.g. Q6_K or Q8_0) when converting; it keeps quality close and cuts bytes per token.", "commands": ["llama-quantize --token-embedding-type q6_k --output-tensor-type q6_k model-f16.gguf model.gguf TQ2_0"], "docs": "https://github.com/ggml-org/llama.cpp/tree/master/tools/quantize"}
+        {"explanation": "Quantize the token embedding / output tensor (e.g. Q6_K or Q8_0) when converting; it keeps quality close and cuts bytes per token.", "commands": ["llama-quantize --token-embedding-type q6_k --output-tensor-type q6_k model-f16.gguf model.gguf TQ2_0"], "docs": "https://github.com/ggml-org/llama.cpp/tree/master/tools/quantize"},
+        {"explanation": "Or rewrite this file with a quantized embedding (the ternary tensors are copied exactly), or keep the file and let bitnet-doctor's engine use an int8 copy of the head made at load (not exact: it reports the logit cosine against the F16 head; 2B-4T decode 1.4-1.7x bitnet.cpp, docs/performance.md).", "commands": ["bitnet-doctor convert {{model.file.path}} model-q6k-head.gguf --to i2_s --embedding q6_k", "bitnet-doctor run --model {{model.file.path}} --head int8"], "docs": "docs/engine.md"}
       ],
       "evidence": ["model.head_type", "model.bytes_per_token_breakdown.head", "model.bytes_per_token"]
     },
