@@ -53,3 +53,16 @@ import Testing
         #expect(s == "BitNet.rs on 8 cores (avx2, fma), n/a")
     }
 }
+
+/// `derived.scalar_kernels`: only the fallback paths of the receipt's kernel list, so the `scalar-kernel` message names
+/// them and not every kernel that ran; an op with one C implementation is not a fallback.
+@Suite struct ScalarKernelsDerivedTests {
+    @Test func onlyFallbackPathsAreNamed() {
+        let e = Evidence(document: ["receipt": ["engine": "bitnet-doctor", "kernels": [
+            "i2s_i8_gemv.avxvnni", "graph_rmsnorm.c", "quantize_i8_s.scalar", "i2_s_i8_s_swift", "q4_generic_ref",
+            "f16_gemv.avx2"]]])
+        #expect(Derived.scalarKernels(e) == ["quantize_i8_s.scalar", "i2_s_i8_s_swift", "q4_generic_ref"])
+        let simd = Evidence(document: ["receipt": ["kernels": ["i2s_i8_gemv.avxvnni", "graph_rmsnorm.c", "graph_relu2_mul.c"]]])
+        #expect(Derived.scalarKernels(simd).isEmpty)
+    }
+}

@@ -34,6 +34,8 @@ public enum Derived {
             d["reference_hardware"] = .string(p.hardware)
         }
         if let spread = relativeSpread(e) { d["relative_spread"] = .number(spread) }
+        let scalar = scalarKernels(e)
+        if !scalar.isEmpty { d["scalar_kernels"] = .array(scalar.map { .string($0) }) }
         let n = (e.resolve("receipt.tokens_requested") ?? e.resolve("receipt.tokens_generated"))?.doubleValue
         if let n, let tps, tps > 0 { d["generation_seconds"] = .number(n / tps) }
         if e.resolve("receipt.engine") != nil {
@@ -43,6 +45,13 @@ public enum Derived {
     }
 
     static func gib(_ b: Double) -> Double { (b / 1073741824 * 10).rounded() / 10 }
+
+    /// The receipt's kernels that name a scalar or generic fallback path (`i2s_i8_gemv.scalar`, `*_ref`, `*_swift`,
+    /// "generic", "fallback"); an op with one C implementation (`graph_rmsnorm.c`) is not a fallback.
+    static func scalarKernels(_ e: Evidence) -> [String] {
+        let kernels = e.resolve("receipt.kernels")?.arrayValue?.compactMap(\.stringValue) ?? []
+        return kernels.filter { $0.range(of: "(?i)(scalar|generic|fallback|_ref$|_swift$)", options: .regularExpression) != nil }
+    }
 
     /// Standard deviation over mean of the decode speed, from the receipt's stddev or its samples.
     static func relativeSpread(_ e: Evidence) -> Double? {

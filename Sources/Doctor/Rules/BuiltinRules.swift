@@ -148,7 +148,7 @@ enum BuiltinRules {
       "when": {"all": [
         {"any": [
           {"op": "in", "path": "receipt.simd", "value": ["scalar", "none", "generic", "portable"]},
-          {"op": "matches", "path": "receipt.kernels", "value": "(?i)(scalar|generic|fallback|_ref$|_swift$)"}
+          {"op": "exists", "path": "derived.scalar_kernels"}
         ]},
         {"any": [
           {"op": "contains", "path": "facts.cpu.flags", "value": "avx2"},
@@ -156,12 +156,12 @@ enum BuiltinRules {
           {"op": "contains", "path": "facts.cpu.flags", "value": "asimd"}
         ]}
       ]},
-      "message": "The run used scalar kernels ({{receipt.kernels}}; SIMD: {{receipt.simd}}) although this CPU ({{facts.cpu.model_name}}) has SIMD instructions.",
+      "message": "The run used scalar kernels ({{derived.scalar_kernels}}; SIMD: {{receipt.simd}}) although this CPU ({{facts.cpu.model_name}}) has SIMD instructions.",
       "fixes": [
         {"explanation": "Use an engine and format with a vectorised kernel for this CPU (bitnet.cpp or bitnet-doctor for I2_S, llama.cpp for TQ1_0/TQ2_0).", "commands": ["bitnet-doctor check --model model.gguf"], "docs": "https://github.com/microsoft/BitNet"},
         {"explanation": "If the engine chose the scalar path at run time, check which CPU features it detected.", "commands": ["cargo run -p xtask -- preflight", "grep -o -w -E 'avx2|avx512f|fma|asimd' /proc/cpuinfo | sort -u"]}
       ],
-      "evidence": ["receipt.kernels", "receipt.simd", "facts.cpu.flags"]
+      "evidence": ["derived.scalar_kernels", "receipt.kernels", "receipt.simd", "facts.cpu.flags"]
     },
     {
       "id": "hidden-cpu-flags",

@@ -121,7 +121,7 @@ public struct FactRegistry: Sendable {
             ("roofline_tokens_per_second", .number), ("expected_efficiency", .number),
             ("expected_tokens_per_second", .number), ("efficiency", .number), ("format_fast_path", .bool),
             ("reference_tokens_per_second", .number), ("reference_hardware", .string),
-            ("relative_spread", .number), ("generation_seconds", .number), ("receipt_issues", .array),
+            ("relative_spread", .number), ("scalar_kernels", .array), ("generation_seconds", .number), ("receipt_issues", .array),
             ("engine_format", .string), ("bytes_per_token_mb", .number),
             ("memory_available_gib", .number), ("memory_total_gib", .number)])
         return t
