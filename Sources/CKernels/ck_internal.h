@@ -80,8 +80,12 @@ static inline void ck_count(int k) {
     atomic_fetch_add_explicit(&ck_counters[k], 1, memory_order_relaxed);
     ck_thread_counters[k]++;
 }
+/* Set by ck_set_thread_path (tests force a path on their own thread only); 0: the process-wide mask applies. */
+extern _Thread_local unsigned ck_thread_paths;
+
 static inline int ck_use(unsigned path) {
-    return (atomic_load_explicit(&ck_active_paths, memory_order_relaxed) & path) != 0;
+    const unsigned t = ck_thread_paths;
+    return ((t ? t : atomic_load_explicit(&ck_active_paths, memory_order_relaxed)) & path) != 0;
 }
 static inline int ck_avx2(void) { return ck_use(CK_PATH_AVX2); }
 static inline int ck_vnni(void) { return ck_use(CK_PATH_AVXVNNI); }

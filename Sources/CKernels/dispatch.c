@@ -59,13 +59,26 @@ static void detect(void) {
 }
 
 unsigned ck_cpu_paths(void) { pthread_once(&once, detect); return detected; }
-unsigned ck_path(void) { ck_cpu_paths(); return atomic_load(&ck_active_paths); }
+_Thread_local unsigned ck_thread_paths;
 
-unsigned ck_set_path(unsigned mask) {
+unsigned ck_path(void) { ck_cpu_paths(); return ck_thread_paths ? ck_thread_paths : atomic_load(&ck_active_paths); }
+
+/* What the CPU can run of `mask`, scalar always, and no VNNI level without AVX2. */
+static unsigned usable(unsigned mask) {
     unsigned m = (mask & ck_cpu_paths()) | CK_PATH_SCALAR;
     if (!(m & CK_PATH_AVX2)) m &= ~(unsigned)(CK_PATH_AVXVNNI | CK_PATH_AVX512VNNI);
+    return m;
+}
+
+unsigned ck_set_path(unsigned mask) {
+    const unsigned m = usable(mask);
     atomic_store(&ck_active_paths, m);
     return m;
+}
+
+unsigned ck_set_thread_path(unsigned mask) {
+    ck_thread_paths = mask ? usable(mask) : 0;
+    return ck_path();
 }
 
 const char *ck_path_name(void) {

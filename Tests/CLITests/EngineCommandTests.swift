@@ -54,6 +54,20 @@ import TestSupport
         let inspect = try CLI.run(["inspect", model.path, "--format", "json"])
         let bytes = try #require((inspect.json as? [String: Any])?["bytes_per_token"] as? Int)
         #expect(doc["bytes_per_token"] as? Int == bytes)
+        // what ran is in the output: the head, no load-time layouts, the load time, the binary (its commit as the
+        // receipts record it)
+        #expect(doc["head"] as? String == "exact" && doc["head_logit_cosine"] == nil && doc["weight_layouts"] == nil)
+        #expect((doc["load_ms"] as? Double ?? 0) > 0)
+        let tool = try #require(doc["tool"] as? [String: String])
+        let version = try CLI.run(["--version"]).stdout
+        #expect(tool["name"] == "bitnet-doctor" && version.contains("commit \(tool["commit"] ?? "?"))"), "\(tool) \(version)")
+        // an int8 head is named, with its cosine, and so are the huge-page copies when THP is available
+        let h = try CLI.run(["bench", "-m", model.path, "-t", "1", "-p", "0", "-n", "2", "-r", "1", "--head", "int8",
+                             "--hugepages", "-o", "json"])
+        #expect(h.status == 0, "\(h.stderr)")
+        let hd = try #require(h.json as? [String: Any])
+        #expect(hd["head"] as? String == "int8" && (hd["head_logit_cosine"] as? Double ?? 0) > 0.99)
+        #expect((hd["weight_layouts"] as? [String])?.count == 1, "\(hd["weight_layouts"] ?? "none")")
     }
 
     @Test func checkWithAModelRunsTheEngine() throws {

@@ -29,6 +29,17 @@ import CKernels
         Paths.with(0xffff_ffff) { #expect(ck_path() == Paths.cpu) }
         // VNNI without AVX2 is not a valid combination
         Paths.with(UInt32(CK_PATH_AVXVNNI)) { #expect(ck_path() == Paths.scalar) }
+        // a forced path is the calling thread's only: another thread still sees the process-wide mask
+        Paths.with(Paths.scalar) {
+            let other = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+            defer { other.deallocate() }
+            other.pointee = 0
+            nonisolated(unsafe) let box = other
+            let done = DispatchSemaphore(value: 0)
+            Thread { box.pointee = ck_path(); done.signal() }.start()
+            done.wait()
+            #expect(ck_path() == Paths.scalar && other.pointee == Paths.cpu)
+        }
     }
 
     @Test func kernelIdsAreStableUniqueAndNamed() {

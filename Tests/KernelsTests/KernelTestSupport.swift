@@ -49,10 +49,10 @@ enum Paths {
     /// Runs body under each available path; returns the results in the order of `available`.
     static func each<T>(_ body: () throws -> T) rethrows -> [T] {
         lock.lock()
-        defer { ck_set_path(cpu); lock.unlock() }
+        defer { ck_set_thread_path(0); lock.unlock() }
         var out: [T] = []
         for p in available {
-            ck_set_path(p)
+            ck_set_thread_path(p | UInt32(CK_PATH_SCALAR))
             out.append(try body())
         }
         return out
@@ -61,8 +61,8 @@ enum Paths {
     /// Runs body with the dispatcher at one path.
     static func with<T>(_ mask: UInt32, _ body: () throws -> T) rethrows -> T {
         lock.lock()
-        defer { ck_set_path(cpu); lock.unlock() }
-        ck_set_path(mask)
+        defer { ck_set_thread_path(0); lock.unlock() }
+        ck_set_thread_path(mask | UInt32(CK_PATH_SCALAR))   // scalar is always kept; 0 would clear the override
         return try body()
     }
 }

@@ -39,6 +39,9 @@ unsigned ck_path(void);
 /// Restricts the dispatcher to `mask & ck_cpu_paths()` (scalar is always kept); returns the effective mask.
 /// Tests force a path with it; not meant to be changed while kernels run on other threads.
 unsigned ck_set_path(unsigned mask);
+/// The same on the calling thread only (kernels it calls; pool workers keep the process-wide mask); 0 clears it.
+/// Tests force paths with it so that other tests running at the same time keep theirs.
+unsigned ck_set_thread_path(unsigned mask);
 /// Human-readable name of the best path in use: "avx512vnni", "avxvnni", "avx2", "neon-dotprod", "neon", "scalar".
 const char *ck_path_name(void);
 

@@ -28,6 +28,10 @@ extension BenchResult {
             .joined(separator: ", ")
         out.append("")
         out.append("memory read bandwidth: \(bw); kernels: \(kernelPath); parity: \(parity); \(repetitions) repetitions")
+        let cosine = headLogitCosine.map { String(format: " (logit cosine %.6f vs the exact head)", $0) } ?? ""
+        out.append("head: \(head)\(cosine); load \(String(format: "%.0f", loadMilliseconds)) ms; "
+                   + "layouts: \(weightLayouts?.joined(separator: "; ") ?? "as stored in the file"); "
+                   + "bitnet-doctor \(tool["version"] ?? "?") (commit \(tool["commit"] ?? "unknown"))")
         return out.joined(separator: "\n")
     }
 

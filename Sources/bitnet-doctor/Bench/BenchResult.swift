@@ -34,12 +34,24 @@ struct BenchResult: Codable, Sendable {
     var parity: String
     var kernelPath: String
     var repetitions: Int
+    /// Output head precision the engine ran ("exact", "int8") and, for a fast head, its logit cosine against the
+    /// exact head on the probe prompt.
+    var head: String
+    var headLogitCosine: Double?
+    /// Load-time layouts, as the receipt's `weight_layouts` (nil when every matrix ran from the file as stored).
+    var weightLayouts: [String]?
+    var loadMilliseconds: Double
+    /// The binary that measured: name, version, git commit of the build.
+    var tool: [String: String]
     /// Measured read bandwidth in GB/s per thread count (key: threads).
     var bandwidthGBps: [String: Double]
     var rows: [Row]
 
     enum CodingKeys: String, CodingKey {
-        case schema, architecture, formats, parity, repetitions, rows
+        case schema, architecture, formats, parity, repetitions, rows, head, tool
+        case headLogitCosine = "head_logit_cosine"
+        case weightLayouts = "weight_layouts"
+        case loadMilliseconds = "load_ms"
         case schemaVersion = "schema_version"
         case modelPath = "model_path"
         case blockFormat = "block_format"

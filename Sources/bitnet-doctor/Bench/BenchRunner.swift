@@ -30,7 +30,8 @@ struct BenchRunner {
         // the file's: its own count.)
         let streamsFileBytes = head == .exact && model.weightLayouts.isEmpty
         let bytesPerToken = streamsFileBytes ? try ModelInspector.inspect(path: modelURL.path).bytesPerToken : model.bytesPerToken
-        if head != .exact, let cosine = try Session(model: model).probeHeadCosine() {
+        let cosine = head != .exact ? try Session(model: model).probeHeadCosine() : nil
+        if let cosine {
             Log.progress(String(format: "head %@: logit cosine vs the exact head %.6f on the probe prompt", head.rawValue, cosine))
         }
         let prompt = Self.randomTokens(count: promptTokens, vocab: model.config.vocabSize)
@@ -66,6 +67,9 @@ struct BenchRunner {
             modelPath: modelURL.path, architecture: model.config.architecture.rawValue,
             blockFormat: model.blockFormat, formats: model.formats, bytesPerToken: bytesPerToken,
             parity: parity.rawValue, kernelPath: String(cString: ck_path_name()), repetitions: repetitions,
+            head: head.rawValue, headLogitCosine: cosine, weightLayouts: model.weightLayouts.isEmpty ? nil : model.weightLayouts,
+            loadMilliseconds: model.loadMilliseconds,
+            tool: ["name": "bitnet-doctor", "version": ToolInfo.version, "commit": ToolIdentity.buildCommit],
             bandwidthGBps: bandwidth, rows: rows)
     }
 
