@@ -217,38 +217,24 @@ BN32R_TILE(tile_avx2, CK_AVX2, group_avx2, BN32R_NO_PAIRS)
  * the accumulators stay in registers. Measured (1 thread, 6912×2560 matrices from DRAM, codes + scales streamed):
  * 1 row 29 GB/s, 2 rows 35-37 GB/s, 4 rows 43 GB/s on the AVX-512 path (the I2_S gemv: 33-34 GB/s). */
 #define BN32R_CALL(TILE, R, T) TILE(w + r * (n / 4), sc + r * (n / 32), n, qt + t * n, qs + t * (n / 32), q + t * ldq, ldq, R, T, s + t, out + t * ldo + r, ldo)
+/* Every token tile (fours, then the 3, 2 or 1 left) of the R rows at r. */
+#define BN32R_TOKENS(TILE, R)                                                                                  \
+    for (size_t t = 0; t < ntok; t += 4) {                                                                      \
+        switch (ntok - t >= 4 ? 4 : ntok - t) {                                                                 \
+        case 4: BN32R_CALL(TILE, R, 4); break;                                                                  \
+        case 3: BN32R_CALL(TILE, R, 3); break;                                                                  \
+        case 2: BN32R_CALL(TILE, R, 2); break;                                                                  \
+        default: BN32R_CALL(TILE, R, 1); break;                                                                 \
+        }                                                                                                       \
+    }
 #define BN32R_ROWS(NAME, ATTR, TILE, RMAX)                                                                     \
     ATTR static void NAME(const uint8_t *w, const uint16_t *sc, size_t n, size_t row0, size_t row1,            \
                           const int8_t *qt, const int32_t *qs, const int8_t *q, size_t ldq, size_t ntok,          \
                           const float *s, float *out, size_t ldo) {                                             \
         size_t r = row0;                                                                                        \
-        for (; RMAX == 4 && r + 4 <= row1; r += 4)                                                             \
-            for (size_t t = 0; t < ntok; t += 4) {                                                              \
-                switch (ntok - t >= 4 ? 4 : ntok - t) {                                                         \
-                case 4: BN32R_CALL(TILE, 4, 4); break;                                                          \
-                case 3: BN32R_CALL(TILE, 4, 3); break;                                                          \
-                case 2: BN32R_CALL(TILE, 4, 2); break;                                                          \
-                default: BN32R_CALL(TILE, 4, 1); break;                                                         \
-                }                                                                                               \
-            }                                                                                                   \
-        for (; RMAX >= 2 && r + 2 <= row1; r += 2)                                                                  \
-            for (size_t t = 0; t < ntok; t += 4) {                                                              \
-                switch (ntok - t >= 4 ? 4 : ntok - t) {                                                         \
-                case 4: BN32R_CALL(TILE, 2, 4); break;                                                          \
-                case 3: BN32R_CALL(TILE, 2, 3); break;                                                          \
-                case 2: BN32R_CALL(TILE, 2, 2); break;                                                          \
-                default: BN32R_CALL(TILE, 2, 1); break;                                                         \
-                }                                                                                               \
-            }                                                                                                   \
-        for (; r < row1; r++)                                                                                   \
-            for (size_t t = 0; t < ntok; t += 4) {                                                              \
-                switch (ntok - t >= 4 ? 4 : ntok - t) {                                                         \
-                case 4: BN32R_CALL(TILE, 1, 4); break;                                                          \
-                case 3: BN32R_CALL(TILE, 1, 3); break;                                                          \
-                case 2: BN32R_CALL(TILE, 1, 2); break;                                                          \
-                default: BN32R_CALL(TILE, 1, 1); break;                                                         \
-                }                                                                                               \
-            }                                                                                                   \
+        for (; RMAX == 4 && r + 4 <= row1; r += 4) BN32R_TOKENS(TILE, 4)                                        \
+        for (; RMAX >= 2 && r + 2 <= row1; r += 2) BN32R_TOKENS(TILE, 2)                                        \
+        for (; r < row1; r++) BN32R_TOKENS(TILE, 1)                                                             \
     }
 BN32R_ROWS(rows_512, CK_AVX512, tile_512, 4)
 BN32R_ROWS(rows_vnni, CK_AVXVNNI, tile_vnni, 2)

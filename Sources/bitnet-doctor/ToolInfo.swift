@@ -1,4 +1,6 @@
-/// Identity of this build, recorded in every report and receipt.
+import Doctor
+
+/// Identity of this build, recorded in every report and receipt (one version for the CLI and the Doctor outputs).
 enum ToolInfo {
-    static let version = "0.1.0"
+    static let version = DoctorInfo.version
 }

@@ -33,25 +33,32 @@ extension Model {
         let huge = HugePages.decide(requested: options.hugePages, fileBacked: source is GGUFModelSource, fileBytes: source.fileSize,
                                     kvBytes: kvBytes, thpMode: HugePages.thpMode(), availableBytes: MemoryInfo.availableBytes())
         var b = WeightBinder(source: source, options: options, hugePages: huge)
-        b.prepare(matrixSpecs(config, source: source))
-        let embd = try b.matrix("token_embd.weight", cols: e, rows: config.vocabSize)
+        let specs = matrixSpecs(config, source: source)
+        b.prepare(specs)
+        // every matrix by name, with the shape `matrixSpecs` gives it (one list of shapes for prepare and binding)
+        let shapes = Dictionary(uniqueKeysWithValues: specs.map { ($0.name, $0) })
+        func matrix(_ name: String) throws -> MatVec {
+            let s = shapes[name]!
+            return try b.matrix(name, cols: s.cols, rows: s.rows)
+        }
+        let embd = try matrix("token_embd.weight")
         var layers: [LayerWeights] = []
         for i in 0..<config.blockCount {
             let p = "blk.\(i)."
             let sub = config.architecture.hasSubNorms
             layers.append(LayerWeights(
                 attnNorm: try b.vector(p + "attn_norm.weight", count: e)!,
-                q: try b.matrix(p + "attn_q.weight", cols: e, rows: e),
-                k: try b.matrix(p + "attn_k.weight", cols: e, rows: kv),
-                v: try b.matrix(p + "attn_v.weight", cols: e, rows: kv),
-                o: try b.matrix(p + "attn_output.weight", cols: e, rows: e),
+                q: try matrix(p + "attn_q.weight"),
+                k: try matrix(p + "attn_k.weight"),
+                v: try matrix(p + "attn_v.weight"),
+                o: try matrix(p + "attn_output.weight"),
                 qScale: try b.scale(p + "attn_q.scale"), kScale: try b.scale(p + "attn_k.scale"),
                 vScale: try b.scale(p + "attn_v.scale"), oScale: try b.scale(p + "attn_output.scale"),
                 attnSubNorm: sub ? try b.vector(p + "attn_sub_norm.weight", count: e) : nil,
                 ffnNorm: try b.vector(p + "ffn_norm.weight", count: e)!,
-                gate: try b.matrix(p + "ffn_gate.weight", cols: e, rows: f),
-                up: try b.matrix(p + "ffn_up.weight", cols: e, rows: f),
-                down: try b.matrix(p + "ffn_down.weight", cols: f, rows: e),
+                gate: try matrix(p + "ffn_gate.weight"),
+                up: try matrix(p + "ffn_up.weight"),
+                down: try matrix(p + "ffn_down.weight"),
                 gateScale: try b.scale(p + "ffn_gate.scale"), upScale: try b.scale(p + "ffn_up.scale"),
                 downScale: try b.scale(p + "ffn_down.scale"),
                 ffnSubNorm: sub ? try b.vector(p + "ffn_sub_norm.weight", count: f) : nil))
@@ -59,7 +66,7 @@ extension Model {
         let outNorm = try b.vector("output_norm.weight", count: e)!
         // mainline `bitnet` always multiplies by the token embedding; the others use output.weight when present.
         let hasOutput = hasOutputMatrix(config, source: source)
-        let output = hasOutput ? try b.matrix("output.weight", cols: e, rows: config.vocabSize) : embd
+        let output = hasOutput ? try matrix("output.weight") : embd
         var weights = ModelWeights(tokenEmbedding: embd, layers: layers, outputNorm: outNorm, output: output, tiedOutput: !hasOutput)
         let int8Head = options.head == .int8
             ? try Int8Head(from: output, parity: options.parity, releasingFilePages: source is GGUFModelSource && output.owner == nil)
