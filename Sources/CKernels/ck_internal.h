@@ -62,7 +62,8 @@
     X(K_BN32R_I8_VNNI, "bn32r_i8_gemv.avxvnni") \
     X(K_BN32R_GEMM_SCALAR, "bn32r_i8_gemm.scalar") X(K_BN32R_GEMM_AVX2, "bn32r_i8_gemm.avx2") \
     X(K_BN32R_GEMM_VNNI, "bn32r_i8_gemm.avxvnni") \
-    X(K_BN32R_I8_512, "bn32r_i8_gemv.avx512vnni") X(K_BN32R_GEMM_512, "bn32r_i8_gemm.avx512vnni")
+    X(K_BN32R_I8_512, "bn32r_i8_gemv.avx512vnni") X(K_BN32R_GEMM_512, "bn32r_i8_gemm.avx512vnni") \
+    X(K_TQ1_I8_512, "tq1_0_i8_gemv.avx512vnni")
 
 enum {
 #define CK_ENUM(e, s) e,
@@ -110,6 +111,13 @@ void ck_i2s_gemm_avx512(const uint8_t *w, size_t n, size_t row0, size_t row1, co
                         size_t ntok, int32_t *out, size_t ldo);
 #endif
 
+#if CK_X86
+/* tq1.c: TQ1_0 × per-token int8 rows (out[r] = Σ (t − 1)·q over nb blocks), AVX2, AVX-VNNI and AVX-512 VNNI. */
+void ck_tq1_0_i8_rows_avx2(const ck_block_tq1_0 *w, size_t nb, size_t row0, size_t row1, const int8_t *q, int32_t *out);
+void ck_tq1_0_i8_rows_vnni(const ck_block_tq1_0 *w, size_t nb, size_t row0, size_t row1, const int8_t *q, int32_t *out);
+void ck_tq1_0_i8_rows_avx512(const ck_block_tq1_0 *w, size_t nb, size_t row0, size_t row1, const int8_t *q, int32_t *out);
+#endif
+
 #if defined(__aarch64__)
 /* neon.c */
 int32_t ck_i2s_row_neon(const uint8_t *w, const int8_t *q, size_t nb);
@@ -126,6 +134,7 @@ static inline int ck_nearest_int(float f) {
 }
 
 static inline uint16_t ck_load_u16(const void *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline uint32_t ck_load_u32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 
 #if CK_X86
 CK_AVX2 static inline int32_t ck_hsum_i32_8(__m256i a) {

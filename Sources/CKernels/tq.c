@@ -110,6 +110,7 @@ CK_AVX2 static inline void tq1_decode_avx2(const ck_block_tq1_0 *x, __m256i c[8]
     void ck_##NAME##_i8_gemv(const BLOCK *w, size_t n, size_t row0, size_t row1, const int8_t *q,             \
                              int32_t *out) {                                                                  \
         const size_t nb = n / CK_QK_K;                                                                        \
+        if (TQ_512_OK(NAME)) { ck_count(K_TQ1_I8_512); ck_tq1_0_i8_rows_avx512((const void *)w, nb, row0, row1, q, out); return; } \
         if (TQ_VNNI_OK) { ck_count(KA##_VNNI); NAME##_i8_rows_vnni(w, nb, row0, row1, q, out); return; }     \
         if (TQ_AVX2_OK) { ck_count(KA); NAME##_i8_rows_avx2(w, nb, row0, row1, q, out); return; }            \
         ck_count(KS);                                                                                         \
@@ -167,7 +168,7 @@ CK_AVX2 static inline void tq1_decode_avx2(const ck_block_tq1_0 *x, __m256i c[8]
 #if CK_X86
 static int32_t qsum_scalar(const int8_t *q, size_t n) { int32_t s = 0; for (size_t i = 0; i < n; i++) s += q[i]; return s; }
 #define TQ_AVX2_OK ck_avx2()
-#define TQ_AVX2_ROWS(NAME, BLOCK, DECODE)                                                                     \
+#define TQ_AVX2_I8_ROWS(NAME, BLOCK, DECODE)                                                                     \
     CK_AVX2 static void NAME##_i8_rows_avx2(const BLOCK *w, size_t nb, size_t row0, size_t row1,              \
                                             const int8_t *q, int32_t *out) {                                  \
         int32_t qs = qsum_scalar(q, nb * 256);                                                                \
@@ -180,7 +181,8 @@ static int32_t qsum_scalar(const int8_t *q, size_t n) { int32_t s = 0; for (size
             }                                                                                                 \
             out[r] = ck_hsum_i32_8(acc) - qs;                                                                 \
         }                                                                                                     \
-    }                                                                                                         \
+    }
+#define TQ_AVX2_ROWS(NAME, BLOCK, DECODE)                                                                     \
     CK_AVX2 static void NAME##_i8f_rows_avx2(const BLOCK *w, size_t nb, size_t row0, size_t row1,             \
                                              const int8_t *q, float s, float *out) {                          \
         for (size_t r = row0; r < row1; r++) {                                                                \
@@ -209,13 +211,14 @@ static int32_t qsum_scalar(const int8_t *q, size_t n) { int32_t s = 0; for (size
             out[r] = sumf;                                                                                    \
         }                                                                                                     \
     }
+TQ_AVX2_I8_ROWS(tq2_0, ck_block_tq2_0, tq2_decode_avx2)
 TQ_AVX2_ROWS(tq2_0, ck_block_tq2_0, tq2_decode_avx2)
 TQ_AVX2_ROWS(tq1_0, ck_block_tq1_0, tq1_decode_avx2)
 
 /* AVX-VNNI, integer form (the uniform-scale decode path). TQ2_0: group l of each 32-byte half (bits 2l+1..2l,
  * elements l·32 + k) is masked in place, so its products carry 4^l, undone by one shift per group at the end
  * (exact: every product is a multiple of 4^l); eight vpdpbusd per block into eight chains, weights prefetched
- * CK_STREAM_PREFETCH ahead. TQ1_0: the AVX2 trit decoding, then vpdpbusd into two chains. */
+ * CK_STREAM_PREFETCH ahead. */
 CK_AVXVNNI static void tq2_0_i8_rows_vnni(const ck_block_tq2_0 *w, size_t nb, size_t row0, size_t row1,
                                           const int8_t *q, int32_t *out) {
     const int32_t qs = qsum_scalar(q, nb * 256);
@@ -243,25 +246,14 @@ CK_AVXVNNI static void tq2_0_i8_rows_vnni(const ck_block_tq2_0 *w, size_t nb, si
 #undef TQ2_GROUP
 }
 
-CK_AVXVNNI static void tq1_0_i8_rows_vnni(const ck_block_tq1_0 *w, size_t nb, size_t row0, size_t row1,
-                                          const int8_t *q, int32_t *out) {
-    const int32_t qs = qsum_scalar(q, nb * 256);
-    for (size_t r = row0; r < row1; r++) {
-        __m256i a = _mm256_setzero_si256(), b2 = a, c[8];
-        for (size_t b = 0; b < nb; b++) {
-            const ck_block_tq1_0 *x = &w[r * nb + b];
-            _mm_prefetch((const char *)x + CK_STREAM_PREFETCH, _MM_HINT_T0);
-            tq1_decode_avx2(x, c);
-            const int8_t *qb = q + b * 256;
-            for (int k = 0; k < 8; k += 2) {
-                a = _mm256_dpbusd_avx_epi32(a, c[k], _mm256_loadu_si256((const __m256i *)(qb + 32 * k)));
-                b2 = _mm256_dpbusd_avx_epi32(b2, c[k + 1], _mm256_loadu_si256((const __m256i *)(qb + 32 * k + 32)));
-            }
-        }
-        out[r] = ck_hsum_i32_8(_mm256_add_epi32(a, b2)) - qs;
-    }
-}
+/* TQ1_0: tq1.c (no trit decoding). */
+#define tq1_0_i8_rows_avx2 ck_tq1_0_i8_rows_avx2
+#define tq1_0_i8_rows_vnni ck_tq1_0_i8_rows_vnni
 #define TQ_VNNI_OK ck_vnni()
+/* TQ1_0 only: tq1.c's AVX-512 rows. */
+#define TQ_512_OK(NAME) (TQ_IS_TQ1_##NAME && ck_avx512())
+#define TQ_IS_TQ1_tq1_0 1
+#define TQ_IS_TQ1_tq2_0 0
 #else
 #define TQ_AVX2_OK 0
 #define TQ_STUBS(NAME, BLOCK)                                                                                 \
@@ -274,6 +266,10 @@ CK_AVXVNNI static void tq1_0_i8_rows_vnni(const ck_block_tq1_0 *w, size_t nb, si
 TQ_STUBS(tq2_0, ck_block_tq2_0)
 TQ_STUBS(tq1_0, ck_block_tq1_0)
 #define TQ_VNNI_OK 0
+#define TQ_512_OK(NAME) 0
+static inline void ck_tq1_0_i8_rows_avx512(const void *w, size_t nb, size_t a, size_t b, const int8_t *q, int32_t *o) {
+    (void)w; (void)nb; (void)a; (void)b; (void)q; (void)o;
+}
 static void tq2_0_i8_rows_vnni(const ck_block_tq2_0 *w, size_t nb, size_t a, size_t b, const int8_t *q, int32_t *o) {
     (void)w; (void)nb; (void)a; (void)b; (void)q; (void)o;
 }
