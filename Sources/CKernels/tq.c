@@ -23,15 +23,25 @@ static void tq1_codes(const ck_block_tq1_0 *x, uint8_t c[256]) {
         for (int j = 0; j < 4; j++) c[240 + l * 4 + j] = trit(x->qh[j], l);
 }
 
-/* Whether every weight of the block is 0 (code 1). TQ2_0: all bytes 0x55 (four 01 fields), no decoding. */
-static int tq2_0_all_zero(const ck_block_tq2_0 *x, uint8_t c[256]) {
+/* Whether every weight of the block is 0 (code 1). TQ2_0: all bytes 0x55 (four 01 fields), no decoding. TQ1_0: a
+ * table of the 256 byte values made by NAME_zero_table before the scan: bit 0 when all five trits are 1, bit 1
+ * when the first four are (qh bytes), so a 1 GB file is checked without decoding a trit. */
+static void tq2_0_zero_table(uint8_t c[256]) { (void)c; }
+static int tq2_0_all_zero(const ck_block_tq2_0 *x, const uint8_t c[256]) {
     (void)c;
     for (int k = 0; k < 64; k++) if (x->qs[k] != 0x55) return 0;
     return 1;
 }
-static int tq1_0_all_zero(const ck_block_tq1_0 *x, uint8_t c[256]) {
-    tq1_codes(x, c);
-    for (int k = 0; k < 256; k++) if (c[k] != 1) return 0;
+static void tq1_0_zero_table(uint8_t c[256]) {
+    for (int v = 0; v < 256; v++) {
+        int four = 1;
+        for (int l = 0; l < 4; l++) four &= trit((uint8_t)v, l) == 1;
+        c[v] = (uint8_t)((four && trit((uint8_t)v, 4) == 1) | (four << 1));
+    }
+}
+static int tq1_0_all_zero(const ck_block_tq1_0 *x, const uint8_t c[256]) {
+    for (int k = 0; k < 48; k++) if (!(c[x->qs[k]] & 1)) return 0;
+    for (int k = 0; k < 4; k++) if (!(c[x->qh[k]] & 2)) return 0;
     return 1;
 }
 
@@ -154,6 +164,7 @@ CK_AVX2 static inline void tq1_decode_avx2(const ck_block_tq1_0 *x, __m256i c[8]
     int ck_##NAME##_uniform_scale(const BLOCK *w, size_t n, size_t nrows, float *d) {                         \
         const size_t nb = n / CK_QK_K;                                                                        \
         uint8_t c[256];                                                                                       \
+        NAME##_zero_table(c);                                                                                 \
         int have = 0;                                                                                         \
         uint16_t common = 0;                                                                                  \
         for (size_t i = 0; i < nb * nrows; i++) {                                                             \

@@ -52,4 +52,32 @@ import CKernels
         #expect(results.count >= 1)
         for r in results { #expect(r == Array(expected[1...])) }
     }
+
+    /// `ck_tq1_0_uniform_scale` skips blocks whose weights are all 0 (their scale does not matter) by a byte table;
+    /// a block that differs from all-zero in one trit only (the fifth trit of a qs byte, or a qh byte) counts.
+    @Test func uniformScaleSkipsExactlyTheAllZeroBlocks() {
+        let all5 = (0...255).filter { v in (0..<5).allSatisfy { Self.trit(UInt8(v), $0) == 1 } }.map(UInt8.init)
+        let all4 = (0...255).filter { v in (0..<4).allSatisfy { Self.trit(UInt8(v), $0) == 1 } }.map(UInt8.init)
+        let fifthOff = all4.filter { !all5.contains($0) }
+        #expect(!all5.isEmpty && !fifthOff.isEmpty)
+        func block(_ qs: [UInt8], _ qh: [UInt8], d: UInt16) -> [UInt8] { qs + qh + [UInt8(d & 0xff), UInt8(d >> 8)] }
+        let zero = block(Array(repeating: all5[0], count: 48), Array(repeating: all4[0], count: 4), d: 0x3c00)
+        var rng = Rng(9)
+        let live = block(rng.bytes(48), rng.bytes(4), d: 0x3800)
+        func uniform(_ blocks: [[UInt8]]) -> (Int32, Float) {
+            var d: Float = -1
+            let r = withBlocks(blocks.flatMap { $0 }, as: ck_block_tq1_0.self) { ck_tq1_0_uniform_scale($0, 256, blocks.count, &d) }
+            return (r, d)
+        }
+        #expect(uniform([live, zero, live]) == (1, 0.5))
+        #expect(uniform([zero, zero]) == (1, 0))
+        var fifth = zero
+        fifth[7] = fifthOff[0]                                                   // one qs byte: trit 4 is not 1
+        #expect(uniform([live, fifth]).0 == 0)
+        var qhOff = zero
+        qhOff[49] = 0                                                            // a qh byte of trits 0: not all-ones
+        #expect((0..<4).allSatisfy { Self.trit(qhOff[49], $0) == 1 } == false)
+        #expect(uniform([live, qhOff]).0 == 0)
+    }
 }
+
