@@ -26,6 +26,9 @@ final class HeadScreener {
     private let blocks: Int
     private var p: [Float], q: [Float], x1b: [Float], db: [Float], cand: [Int32]
     private var exactRow: QuantizedRow?
+    /// The candidate rows of the last screened token (increasing; empty after a fallback).
+    private var lastCount = 0
+    var lastCandidates: [Int] { cand[0..<lastCount].map(Int.init) }
 
     init(head: ScreenedHead) {
         self.head = head
@@ -43,6 +46,7 @@ final class HeadScreener {
     /// the exact head instead (counted as a fallback).
     func run(_ h: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, dispatcher: Dispatcher) -> Bool {
         let exact = head.exact, int8 = head.int8.matrix, n = exact.cols, rows = exact.rows
+        lastCount = 0
         let xe = ActivationQuantizer.quantize(h, count: n, as: exact.activation, reusing: exactRow)
         exactRow = xe
         let y = ActivationQuantizer.quantize(h, count: n, as: int8.activation)
@@ -74,6 +78,7 @@ final class HeadScreener {
                 for k in range { let r = Int(c[k]); exact.apply(xe, logits, rows: r..<(r + 1)) }
             }
         }
+        lastCount = count
         stats.tokens += 1
         stats.candidates += count
         stats.maxCandidates = max(stats.maxCandidates, count)
