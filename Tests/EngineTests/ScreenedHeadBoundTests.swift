@@ -58,15 +58,15 @@ import Testing
             let xe = x.withUnsafeBufferPointer { ActivationQuantizer.quantize($0.baseAddress!, count: n, as: exact.activation) }
             let y = x.withUnsafeBufferPointer { ActivationQuantizer.quantize($0.baseAddress!, count: n, as: .q8_0) }
             let yb = y.blocks!.assumingMemoryBound(to: ck_block_q8_0.self)
-            var x1b = [Float](repeating: 0, count: n / 32 + 8), db = x1b, x1 = 0.0
-            #expect(ck_head_screen_act(xe.values, yb, n, &x1b, &db, &x1) == 1)
+            var x1b = [Float](repeating: 0, count: n / 32 + 8), db = x1b, t = ck_head_screen_token()
+            #expect(ck_head_screen_act(xe.values, yb, n, &x1b, &db, &t) == 1)
             var a = [Float](repeating: 0, count: rows), plain = a, p = a, q = a, l = a
             let m = screened.int8.matrix, codes = m.data.assumingMemoryBound(to: Int8.self)
             ck_q8_head_gemv_screen(codes, m.headScales!, n, 0, rows, yb, x1b, db, &a, &p, &q)
             ck_q8_head_gemv(codes, m.headScales!, n, 0, rows, yb, &plain)
             #expect(a.map(\.bitPattern) == plain.map(\.bitPattern))
             l.withUnsafeMutableBufferPointer { exact.apply(xe, $0.baseAddress!, rows: 0..<rows) }
-            let b = (0..<rows).map { ck_head_screen_bound(p[$0], q[$0], screened.kappa[$0], screened.zeta[$0], n, x1) }
+            let b = (0..<rows).map { ck_head_screen_bound(p[$0], q[$0], screened.bounds + $0, n, &t) }
             return (l, a, b)
         }
     }

@@ -51,8 +51,8 @@ final class HeadScreener {
         exactRow = xe
         let y = ActivationQuantizer.quantize(h, count: n, as: int8.activation)
         let yb = UnsafePointer(y.blocks!.assumingMemoryBound(to: ck_block_q8_0.self))
-        var x1 = 0.0
-        let ok = xe.values.withUnsafeBufferPointer { ck_head_screen_act($0.baseAddress!, yb, n, &x1b, &db, &x1) }
+        var t = ck_head_screen_token()
+        let ok = xe.values.withUnsafeBufferPointer { ck_head_screen_act($0.baseAddress!, yb, n, &x1b, &db, &t) }
         guard ok != 0 else { stats.fallbacks += 1; return false }
         let count: Int = p.withUnsafeMutableBufferPointer { pp in
             q.withUnsafeMutableBufferPointer { qp in
@@ -65,7 +65,7 @@ final class HeadScreener {
                             ck_q8_head_gemv_screen(codes, scales, n, r.lowerBound, r.upperBound, yb, xb, dbb, logits, pb, qb)
                         }
                         return cand.withUnsafeMutableBufferPointer {
-                            ck_head_screen_scan(logits, pb, qb, head.kappa, head.zeta, rows, n, x1, $0.baseAddress!, cap)
+                            ck_head_screen_scan(logits, pb, qb, head.bounds, rows, n, &t, $0.baseAddress!, cap)
                         }
                     }
                 }

@@ -12,10 +12,10 @@ final class Int8Head: @unchecked Sendable {
     /// Quantizes every row of `exact` (F16, BF16 or F32; cols % 32 == 0) with the reference Q8_0 rounding. With
     /// `releasingFilePages` (`exact` reads a read-only file mapping) each chunk's file pages are dropped once
     /// quantized, so the int8 head lowers resident memory instead of adding its copy to the float head's pages.
-    /// `rowBounds` (2·rows floats, `--head screened`): per row κ_r then, at rows + r, ζ_r of `ck_head_screen_row_bounds`,
-    /// measured against the exact row while it is at hand.
+    /// `rowBounds` (`--head screened`, one per row): the row's bound data (`ck_head_screen_row_bounds`), measured
+    /// against the exact row while it is at hand.
     init(from exact: MatVec, parity: Parity, releasingFilePages release: Bool = false,
-         rowBounds: UnsafeMutablePointer<Float>? = nil) throws {
+         rowBounds: UnsafeMutablePointer<ck_head_screen_row>? = nil) throws {
         guard [.f16, .bf16, .f32].contains(exact.format) else {
             throw EngineError(.badInput, "--head int8/screened needs a float output matrix; this one is \(exact.format.name)")
         }
@@ -40,7 +40,7 @@ final class Int8Head: @unchecked Sendable {
                 ck_quantize_q8_0(row, blocks, n, Int32(CK_Q8_REF))
                 ck_q8_head_split(blocks, blocksPerRow, codesBase + r * n, scalesBase + r * blocksPerRow)
                 if let bounds {
-                    ck_head_screen_row_bounds(row, codesBase + r * n, scalesBase + r * blocksPerRow, n, bounds + r, bounds + rows + r)
+                    ck_head_screen_row_bounds(row, codesBase + r * n, scalesBase + r * blocksPerRow, n, bounds + r)
                 }
             }
             if release { exact.releaseFilePages(rows: (c * chunk)..<min(rows, (c + 1) * chunk)) }
