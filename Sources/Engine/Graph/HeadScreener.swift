@@ -79,6 +79,7 @@ final class HeadScreener {
             }
         }
         lastCount = count
+        cand.withUnsafeBufferPointer { head.noteTouched($0.prefix(count)) }
         stats.tokens += 1
         stats.candidates += count
         stats.maxCandidates = max(stats.maxCandidates, count)

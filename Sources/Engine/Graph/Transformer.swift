@@ -117,8 +117,12 @@ final class Transformer: @unchecked Sendable {
     func computeLogits() {
         let c = config, e = c.embeddingLength, h = s.h
         Ops.rmsNorm(s.x, weights.outputNorm, eps: c.rmsEpsilon, h, count: e)
-        if screenArgmax, let screener,
-           logits.withUnsafeMutableBufferPointer({ screener.run(h, logits: $0.baseAddress!, dispatcher: dispatcher) }) { return }
+        if screenArgmax, let screener {
+            if logits.withUnsafeMutableBufferPointer({ screener.run(h, logits: $0.baseAddress!, dispatcher: dispatcher) }) { return }
+            logits.withUnsafeMutableBufferPointer { lp in dispatcher.run([(weights.output, lp.baseAddress!)], input: h) }
+            screener.head.releaseExactPages()   // the fallback read the whole float head
+            return
+        }
         logits.withUnsafeMutableBufferPointer { lp in dispatcher.run([(weights.output, lp.baseAddress!)], input: h) }
     }
 }
