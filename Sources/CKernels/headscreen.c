@@ -89,18 +89,75 @@ double ck_head_screen_bound(float p, float q, const ck_head_screen_row *row, siz
     return bound(p, q, row, t, gamma_n(n));
 }
 
-long ck_head_screen_scan(const float *a, const float *p, const float *q, const ck_head_screen_row *rowb, size_t rows,
-                         size_t n, const ck_head_screen_token *t, int32_t *cand, size_t cap) {
-    const double g = gamma_n(n);
+/* Pass 1: every row's bound, rounded up to float into bf (float rounding of b·(1 + 2⁻²³) stays ≥ b), and
+ * m = max_r (a[r] − B_r); *bad when a value is not finite. */
+static double scan_pass(const float *a, const float *p, const float *q, const ck_head_screen_row *rb, size_t r0,
+                        size_t rows, const ck_head_screen_token *t, double g, float *bf, int *bad) {
     double m = -INFINITY;
-    for (size_t r = 0; r < rows; r++) {
-        const double lo = (double)a[r] - bound(p[r], q[r], rowb + r, t, g);
-        if (!isfinite(lo)) return -1;
+    for (size_t r = r0; r < rows; r++) {
+        const double b = bound(p[r], q[r], rb + r, t, g), lo = (double)a[r] - b;
+        bf[r] = (float)(b * (1 + 0x1p-23));
+        if (!(fabs(lo) < INFINITY)) *bad = 1;
         if (lo > m) m = lo;
     }
+    return m;
+}
+
+#if CK_X86
+/* AVX2: four rows at a time, the same operations in the same order as `bound` (no contraction), so the same
+ * bounds; then the scalar pass for the last rows % 4. */
+CK_AVX2 static double scan_pass_avx2(const float *a, const float *p, const float *q, const ck_head_screen_row *rb,
+                                     size_t rows, const ck_head_screen_token *t, double g, float *bf, int *bad) {
+    const __m256d x1 = _mm256_set1_pd(t->x1), x2 = _mm256_set1_pd(t->x2), dx2 = _mm256_set1_pd(t->dx2);
+    const __m256d gv = _mm256_set1_pd(g), f = _mm256_set1_pd(1 + 8 * g), tiny = _mm256_set1_pd(1e-30);
+    const __m256d c128 = _mm256_set1_pd(128), up = _mm256_set1_pd(1 + 0x1p-23), inf = _mm256_set1_pd(INFINITY);
+    const __m256d sign = _mm256_set1_pd(-0.0), x2dx2 = _mm256_add_pd(x2, dx2);
+    __m256d mv = _mm256_set1_pd(-INFINITY);
+    int nf = 0;
+    size_t r = 0;
+    for (; r + 4 <= rows; r += 4) {
+        __m128 k4 = _mm_loadu_ps(&rb[r].kappa), z4 = _mm_loadu_ps(&rb[r + 1].kappa);
+        __m128 e4 = _mm_loadu_ps(&rb[r + 2].kappa), n4 = _mm_loadu_ps(&rb[r + 3].kappa);
+        _MM_TRANSPOSE4_PS(k4, z4, e4, n4);   /* rows → kappa, zeta, ew, nq of four rows */
+        const __m256d kappa = _mm256_cvtps_pd(k4), zeta = _mm256_cvtps_pd(z4);
+        const __m256d ew = _mm256_cvtps_pd(e4), nq = _mm256_cvtps_pd(n4);
+        const __m256d pv = _mm256_cvtps_pd(_mm_loadu_ps(p + r)), qv = _mm256_cvtps_pd(_mm_loadu_ps(q + r));
+        const __m256d zx = _mm256_mul_pd(zeta, x1);
+        const __m256d weights = _mm256_min_pd(_mm256_add_pd(_mm256_mul_pd(kappa, pv), zx), _mm256_mul_pd(ew, x2));
+        const __m256d acts = _mm256_min_pd(_mm256_mul_pd(c128, qv), _mm256_mul_pd(nq, dx2));
+        const __m256d exact_abs = _mm256_min_pd(_mm256_add_pd(_mm256_mul_pd(_mm256_add_pd(c128, kappa), pv), zx),
+                                                _mm256_mul_pd(_mm256_add_pd(nq, ew), x2));
+        const __m256d int8_abs = _mm256_min_pd(_mm256_mul_pd(c128, _mm256_add_pd(pv, qv)), _mm256_mul_pd(nq, x2dx2));
+        const __m256d sum = _mm256_add_pd(_mm256_add_pd(weights, acts), _mm256_mul_pd(gv, _mm256_add_pd(exact_abs, int8_abs)));
+        const __m256d b = _mm256_add_pd(_mm256_mul_pd(sum, f), tiny);
+        const __m256d lo = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(a + r)), b);
+        _mm_storeu_ps(bf + r, _mm256_cvtpd_ps(_mm256_mul_pd(b, up)));
+        nf |= _mm256_movemask_pd(_mm256_cmp_pd(_mm256_andnot_pd(sign, lo), inf, _CMP_NLT_UQ));
+        mv = _mm256_max_pd(mv, lo);
+    }
+    double lanes[4];
+    _mm256_storeu_pd(lanes, mv);
+    double m = fmax(fmax(lanes[0], lanes[1]), fmax(lanes[2], lanes[3]));
+    if (nf) *bad = 1;
+    const double tail = scan_pass(a, p, q, rb, r, rows, t, g, bf, bad);
+    return tail > m ? tail : m;
+}
+#endif
+
+long ck_head_screen_scan(const float *a, const float *p, const float *q, const ck_head_screen_row *rowb, size_t rows,
+                         size_t n, const ck_head_screen_token *t, float *scratch, int32_t *cand, size_t cap) {
+    const double g = gamma_n(n);
+    int bad = 0;
+    double m;
+#if CK_X86
+    if (ck_avx2()) m = scan_pass_avx2(a, p, q, rowb, rows, t, g, scratch, &bad);
+    else
+#endif
+    m = scan_pass(a, p, q, rowb, 0, rows, t, g, scratch, &bad);
+    if (bad) return -1;
     size_t c = 0;
     for (size_t r = 0; r < rows; r++) {
-        if ((double)a[r] + bound(p[r], q[r], rowb + r, t, g) >= m) {
+        if ((double)a[r] + (double)scratch[r] >= m) {
             if (c == cap) return -2;
             cand[c++] = (int32_t)r;
         }

@@ -283,10 +283,11 @@ void ck_head_screen_row_bounds(const float *wf, const int8_t *codes, const uint1
 int ck_head_screen_act(const float *xe, const ck_block_q8_0 *y, size_t n, float *x1b, float *db, ck_head_screen_token *t);
 /// The bound B_r ≥ |L̂_r − Â_r| of one row (docs/kernels.md "Screened output head") from its p, q and row data.
 double ck_head_screen_bound(float p, float q, const ck_head_screen_row *row, size_t n, const ck_head_screen_token *t);
-/// The candidates: m = max_r (a[r] − B_r), then every r with a[r] + B_r ≥ m into `cand` in increasing order.
-/// Returns their count, -1 when a value is not finite, -2 when more than `cap`.
+/// The candidates: m = max_r (a[r] − B_r), then every r with a[r] + B_r ≥ m into `cand` in increasing order;
+/// `scratch` (rows floats) receives the bounds rounded up. Returns their count, -1 when a value is not finite, -2
+/// when more than `cap`.
 long ck_head_screen_scan(const float *a, const float *p, const float *q, const ck_head_screen_row *rowb, size_t rows,
-                         size_t n, const ck_head_screen_token *t, int32_t *cand, size_t cap);
+                         size_t n, const ck_head_screen_token *t, float *scratch, int32_t *cand, size_t cap);
 
 /* ------------------------------------------------ graph ops (exact engine numerics) */
 /// The per-token float work of the engine's graph (graph.c, attention.c). Unlike the helpers above, these compute

@@ -24,7 +24,7 @@ final class HeadScreener {
     var cap: Int
     private(set) var stats = HeadScreenStats()
     private let blocks: Int
-    private var p: [Float], q: [Float], x1b: [Float], db: [Float], cand: [Int32]
+    private var p: [Float], q: [Float], scratch: [Float], x1b: [Float], db: [Float], cand: [Int32]
     private var exactRow: QuantizedRow?
     /// The candidate rows of the last screened token (increasing; empty after a fallback).
     private var lastCount = 0
@@ -35,7 +35,7 @@ final class HeadScreener {
         let rows = head.rows
         cap = max(rows / 16, min(rows, 256))
         blocks = head.exact.cols / 32
-        p = .init(repeating: 0, count: rows); q = p
+        p = .init(repeating: 0, count: rows); q = p; scratch = p
         x1b = .init(repeating: 0, count: blocks + 8); db = x1b
         cand = .init(repeating: 0, count: rows)
     }
@@ -65,7 +65,7 @@ final class HeadScreener {
                             ck_q8_head_gemv_screen(codes, scales, n, r.lowerBound, r.upperBound, yb, xb, dbb, logits, pb, qb)
                         }
                         return cand.withUnsafeMutableBufferPointer {
-                            ck_head_screen_scan(logits, pb, qb, head.bounds, rows, n, &t, $0.baseAddress!, cap)
+                            ck_head_screen_scan(logits, pb, qb, head.bounds, rows, n, &t, &scratch, $0.baseAddress!, cap)
                         }
                     }
                 }
