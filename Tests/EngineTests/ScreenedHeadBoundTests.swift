@@ -167,6 +167,19 @@ import Testing
         #expect(head.screenedLogits(x, cap: 0) == nil)   // over the cap: the caller runs the exact head
     }
 
+    /// A non-finite weight (F32 head) or activation makes every token fall back to the exact head.
+    @Test func nonFiniteValuesFallBack() throws {
+        var rng = Rand(s: 4)
+        let w = (0..<(40 * 64)).map { _ in rng.normal() * 0.05 }
+        let bad = try Head(rows: 40, n: 64, format: .f32) { r, i in r == 3 && i == 5 ? .infinity : w[r * 64 + i] }
+        let x = (0..<64).map { _ in rng.normal() }
+        #expect(bad.screened.bounds[3].kappa == .infinity && bad.screened.bounds[4].kappa.isFinite)
+        #expect(bad.screenedLogits(x) == nil)
+        let good = try Head(rows: 40, n: 64, format: .f32) { w[$0 * 64 + $1] }
+        #expect(good.screenedLogits(x) != nil)
+        #expect(good.screenedLogits(x.enumerated().map { $0.offset == 9 ? .nan : $0.element }) == nil)
+    }
+
     /// Duplicate and one-ulp-apart rows around the maximum: the screened argmax is the exact head's, the lowest index
     /// of the tied rows.
     @Test func nearTiedRowsGiveTheExactArgmax() throws {

@@ -47,6 +47,8 @@ final class HeadScreener {
     func run(_ h: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, dispatcher: Dispatcher) -> Bool {
         let exact = head.exact, int8 = head.int8.matrix, n = exact.cols, rows = exact.rows
         lastCount = 0
+        // a NaN/Inf state: the whole exact head (the Q8_0 quantizer below would trap on it)
+        for i in 0..<n where !h[i].isFinite { stats.fallbacks += 1; return false }
         let xe = ActivationQuantizer.quantize(h, count: n, as: exact.activation, reusing: exactRow)
         exactRow = xe
         let y = ActivationQuantizer.quantize(h, count: n, as: int8.activation)
