@@ -67,7 +67,7 @@ final class HeadScreener {
                             ck_q8_head_gemv_screen(codes, scales, n, r.lowerBound, r.upperBound, yb, xb, dbb, logits, pb, qb)
                         }
                         return cand.withUnsafeMutableBufferPointer {
-                            ck_head_screen_scan(logits, pb, qb, head.bounds, rows, n, &t, &scratch, $0.baseAddress!, cap)
+                            ck_head_screen_scan(logits, pb, qb, head.bounds, rows, n, &t, &scratch, $0.baseAddress!, min(max(cap, 0), rows))
                         }
                     }
                 }
