@@ -31,12 +31,27 @@ static float head_finish(const int8_t *w, const uint16_t *wd, const head_act *a,
     return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
 }
 
+/* `--head screened`: per row also P = Σ_b d_b·X1_b and Q = Σ_b d_b·δ_b (per-block activation sums given by the
+ * caller) for the error bound; every path accumulates them in float (rounding covered by the bound's slack). */
+typedef struct { const float *x1b, *db; float *p, *q; } head_screen;
+
+static void screen_finish(const uint16_t *d, const head_screen *s, size_t b0, size_t nb, float p, float q, size_t r) {
+    for (size_t b = b0; b < nb; b++) {
+        const float db = ck_f16_to_f32(d[b]);
+        p = fmaf(db, s->x1b[b], p);
+        q = fmaf(db, s->db[b], q);
+    }
+    s->p[r] = p;
+    s->q[r] = q;
+}
+
 static void head_rows_scalar(const int8_t *w, const uint16_t *wd, size_t n, size_t row0, size_t row1,
-                             const head_act *a, float *out) {
+                             const head_act *a, float *out, const head_screen *s) {
     const size_t nb = n / 32;
     for (size_t r = row0; r < row1; r++) {
         float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         out[r] = head_finish(w + r * n, wd + r * nb, a, 0, nb, acc);
+        if (s) screen_finish(wd + r * nb, s, 0, nb, 0, 0, r);
     }
 }
 
@@ -73,30 +88,37 @@ CK_AVXVNNI static inline __m256i sums8_vnni(const int8_t *w, const int8_t *y, co
     return _mm256_sub_epi32(reduce8x8(v), _mm256_loadu_si256((const __m256i *)s128));
 }
 
-#define HEAD_ROWS(NAME, ATTR, SUMS8)                                                                           \
+#define HEAD_ROWS(NAME, ATTR, SUMS8, SCREEN)                                                                   \
     ATTR static void NAME(const int8_t *w, const uint16_t *wd, size_t n, size_t row0, size_t row1,             \
-                          const head_act *a, float *out) {                                                     \
+                          const head_act *a, float *out, const head_screen *s) {                               \
         const size_t nb = n / 32, n8 = nb / 8 * 8;                                                             \
         for (size_t r = row0; r < row1; r++) {                                                                 \
             const int8_t *x = w + r * n;                                                                       \
             const uint16_t *d = wd + r * nb;                                                                   \
-            __m256 acc = _mm256_setzero_ps();                                                                  \
+            __m256 acc = _mm256_setzero_ps(), pv = acc, qv = acc;                                              \
             for (size_t b = 0; b < n8; b += 8) {                                                               \
                 const char *p = (const char *)(x + b * 32) + CK_STREAM_PREFETCH;                               \
                 _mm_prefetch(p, _MM_HINT_T0); _mm_prefetch(p + 64, _MM_HINT_T0);                               \
                 _mm_prefetch(p + 128, _MM_HINT_T0); _mm_prefetch(p + 192, _MM_HINT_T0);                        \
                 _mm_prefetch((const char *)(d + b) + CK_STREAM_PREFETCH / 16, _MM_HINT_T0);                    \
-                const __m256 s = _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(d + b))),    \
-                                               _mm256_loadu_ps(a->d + b));                                     \
-                acc = _mm256_fmadd_ps(s, _mm256_cvtepi32_ps(SUMS8(x + b * 32, a->q + b * 32, a->s128 + b)), acc); \
+                const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(d + b)));                  \
+                const __m256 sc = _mm256_mul_ps(dw, _mm256_loadu_ps(a->d + b));                                \
+                acc = _mm256_fmadd_ps(sc, _mm256_cvtepi32_ps(SUMS8(x + b * 32, a->q + b * 32, a->s128 + b)), acc); \
+                if (SCREEN) {                                                                                  \
+                    pv = _mm256_fmadd_ps(dw, _mm256_loadu_ps(s->x1b + b), pv);                                 \
+                    qv = _mm256_fmadd_ps(dw, _mm256_loadu_ps(s->db + b), qv);                                  \
+                }                                                                                              \
             }                                                                                                  \
             float lanes[8];                                                                                    \
             _mm256_storeu_ps(lanes, acc);                                                                      \
             out[r] = head_finish(x, d, a, n8, nb, lanes);                                                      \
+            if (SCREEN) screen_finish(d, s, n8, nb, ck_hsum_f32_8(pv), ck_hsum_f32_8(qv), r);                 \
         }                                                                                                      \
     }
-HEAD_ROWS(head_rows_avx2, CK_AVX2, sums8_avx2)
-HEAD_ROWS(head_rows_vnni, CK_AVXVNNI, sums8_vnni)
+HEAD_ROWS(head_rows_avx2, CK_AVX2, sums8_avx2, 0)
+HEAD_ROWS(head_rows_vnni, CK_AVXVNNI, sums8_vnni, 0)
+HEAD_ROWS(head_rows_avx2_s, CK_AVX2, sums8_avx2, 1)
+HEAD_ROWS(head_rows_vnni_s, CK_AVXVNNI, sums8_vnni, 1)
 #endif
 
 void ck_q8_head_gemv(const int8_t *w, const uint16_t *wd, size_t n, size_t row0, size_t row1, const ck_block_q8_0 *y,
@@ -106,11 +128,26 @@ void ck_q8_head_gemv(const int8_t *w, const uint16_t *wd, size_t n, size_t row0,
     head_act a;
     head_act_prep(y, nb, &a);
 #if CK_X86
-    if (ck_vnni()) { ck_count(K_Q8_HEAD_VNNI); head_rows_vnni(w, wd, n, row0, row1, &a, out); return; }
-    if (ck_avx2()) { ck_count(K_Q8_HEAD_AVX2); head_rows_avx2(w, wd, n, row0, row1, &a, out); return; }
+    if (ck_vnni()) { ck_count(K_Q8_HEAD_VNNI); head_rows_vnni(w, wd, n, row0, row1, &a, out, NULL); return; }
+    if (ck_avx2()) { ck_count(K_Q8_HEAD_AVX2); head_rows_avx2(w, wd, n, row0, row1, &a, out, NULL); return; }
 #endif
     ck_count(K_Q8_HEAD_SCALAR);
-    head_rows_scalar(w, wd, n, row0, row1, &a, out);
+    head_rows_scalar(w, wd, n, row0, row1, &a, out, NULL);
+}
+
+void ck_q8_head_gemv_screen(const int8_t *w, const uint16_t *wd, size_t n, size_t row0, size_t row1,
+                            const ck_block_q8_0 *y, const float *x1b, const float *db, float *out, float *p, float *q) {
+    const size_t nb = n / 32;
+    if (nb > CK_HEAD_MAX_BLOCKS) return;
+    head_act a;
+    head_act_prep(y, nb, &a);
+    const head_screen s = {x1b, db, p, q};
+#if CK_X86
+    if (ck_vnni()) { ck_count(K_Q8_HEAD_VNNI); head_rows_vnni_s(w, wd, n, row0, row1, &a, out, &s); return; }
+    if (ck_avx2()) { ck_count(K_Q8_HEAD_AVX2); head_rows_avx2_s(w, wd, n, row0, row1, &a, out, &s); return; }
+#endif
+    ck_count(K_Q8_HEAD_SCALAR);
+    head_rows_scalar(w, wd, n, row0, row1, &a, out, &s);
 }
 
 int ck_q8_head_fits(size_t n) { return n % 32 == 0 && n / 32 <= CK_HEAD_MAX_BLOCKS; }

@@ -264,6 +264,31 @@ int ck_q8_head_fits(size_t n);
 /// Q8_0 blocks → the split layout (codes, scales).
 void ck_q8_head_split(const ck_block_q8_0 *blocks, size_t nb, int8_t *codes, uint16_t *scales);
 
+/* ------------------------------------------------------ screened output head (headscreen.c) */
+/// `--head screened`: `ck_q8_head_gemv` (same `out`, bit for bit) that also writes, per row r, p[r] = Σ_b d_b·x1b[b]
+/// and q[r] = Σ_b d_b·db[b] (d_b the row's f16 block scales) for the error bound.
+void ck_q8_head_gemv_screen(const int8_t *w, const uint16_t *wd, size_t n, size_t row0, size_t row1,
+                            const ck_block_q8_0 *y, const float *x1b, const float *db, float *out, float *p, float *q);
+/// Per row of the head, measured at load: kappa = max over blocks with d_b > 0 of max_i |w_i − d_b·q_i| / d_b, zeta =
+/// max |w_i| over blocks with d_b = 0, ew = ‖w − dq‖₂, nq = ‖dq‖₂; all rounded up (INFINITY when a weight or scale
+/// is not finite or a scale negative: that row then always forces the fallback).
+typedef struct { float kappa, zeta, ew, nq; } ck_head_screen_row;
+/// Per token: x1 ≥ Σ|x_i|, x2 ≥ ‖x‖₂, dx2 ≥ ‖x − e·qx‖₂ of the exact kernel's activation x and its Q8_0 form.
+typedef struct { double x1, x2, dx2; } ck_head_screen_token;
+/// Load time, one row: `wf` the exact float weights (n), `codes`/`scales` their Q8_0 split form.
+void ck_head_screen_row_bounds(const float *wf, const int8_t *codes, const uint16_t *scales, size_t n,
+                               ck_head_screen_row *out);
+/// Per token: `xe` the exact kernel's activation values (n), `y` its Q8_0 form fed to the int8 head. Per block
+/// x1b[b] ≥ Σ|xe_i|, db[b] ≥ Σ|xe_i − e_b·qx_i| (rounded up), and `t`. Returns 0 on a non-finite value.
+int ck_head_screen_act(const float *xe, const ck_block_q8_0 *y, size_t n, float *x1b, float *db, ck_head_screen_token *t);
+/// The bound B_r ≥ |L̂_r − Â_r| of one row (docs/kernels.md "Screened output head") from its p, q and row data.
+double ck_head_screen_bound(float p, float q, const ck_head_screen_row *row, size_t n, const ck_head_screen_token *t);
+/// The candidates: m = max_r (a[r] − B_r), then every r with a[r] + B_r ≥ m into `cand` in increasing order;
+/// `scratch` (rows floats) receives the bounds rounded up. Returns their count, -1 when a value is not finite, -2
+/// when more than `cap`.
+long ck_head_screen_scan(const float *a, const float *p, const float *q, const ck_head_screen_row *rowb, size_t rows,
+                         size_t n, const ck_head_screen_token *t, float *scratch, int32_t *cand, size_t cap);
+
 /* ------------------------------------------------ graph ops (exact engine numerics) */
 /// The per-token float work of the engine's graph (graph.c, attention.c). Unlike the helpers above, these compute
 /// exactly the floats of the engine's reference (llama.cpp's x86 CPU numerics, docs/kernels.md "Graph ops"):

@@ -28,4 +28,6 @@ public struct GenerationResult: Sendable {
     public let kernelCalls: [String: Int]
     public let sampling: SamplingOptions
     public let tokensRequested: Int
+    /// `--head screened`: candidate rows per screened token and fallbacks to the whole exact head (nil otherwise).
+    public var headScreening: HeadScreenStats? = nil
 }

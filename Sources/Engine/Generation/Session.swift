@@ -20,7 +20,8 @@ public final class Session: @unchecked Sendable {
         dispatcher = Dispatcher(threads: self.threads)
         transformer = Transformer(config: model.config, weights: model.weights, dispatcher: dispatcher,
                                   contextSize: model.contextSize,
-                                  llamaCppFloat: model.options.parity == .llamaCpp || model.config.architecture == .llama)
+                                  llamaCppFloat: model.options.parity == .llamaCpp || model.config.architecture == .llama,
+                                  screenedHead: model.screenedHead)
     }
 
     /// Tokenizes `prompt` with the model's tokenizer and generates.
@@ -42,6 +43,10 @@ public final class Session: @unchecked Sendable {
         dispatcher.counters.reset()
         CKernelCounters.reset()
         var sampler = Sampler(options.sampling)
+        // --head screened: greedy decoding needs only the argmax (exact by the screen's bound); sampling needs all
+        transformer.screener?.resetStats()
+        transformer.screenArgmax = transformer.screener != nil && (options.sampling.greedy || options.sampling.temperature <= 0)
+        defer { transformer.screenArgmax = false }
         var stream = UTF8Stream()
         var text = "", out: [Int] = [], decode: [Double] = []
         let t0 = DispatchTime.now()
@@ -64,7 +69,8 @@ public final class Session: @unchecked Sendable {
         return GenerationResult(promptTokens: promptTokens, generatedTokens: out, text: text,
                                 prefillMilliseconds: prefill, decodeMilliseconds: decode,
                                 kernelCalls: dispatcher.counters.snapshot.merging(CKernelCounters.snapshot()) { a, b in a + b }, sampling: options.sampling,
-                                tokensRequested: options.maxTokens)
+                                tokensRequested: options.maxTokens,
+                                headScreening: transformer.screener?.stats)
     }
 
     /// Logits after feeding `tokens` from an empty cache (tests, reference comparisons).

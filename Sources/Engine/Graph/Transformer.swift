@@ -18,6 +18,10 @@ final class Transformer: @unchecked Sendable {
     /// Attention scratch of each prefill task (made on the first batched prefill).
     var prefillAttention: [Attention.Scratch] = []
     private(set) var logits: [Float]
+    /// `--head screened`: set while greedy decoding needs only the argmax of `logits` (Session.generate); the
+    /// logits are then exact only where they can be the maximum (`HeadScreener`).
+    let screener: HeadScreener?
+    var screenArgmax = false
     /// Each layer's matrix groups with their output buffers, built once (no array per token).
     private let jobs: [LayerJobs]
 
@@ -28,7 +32,9 @@ final class Transformer: @unchecked Sendable {
     /// The final normed hidden state of the last token (the output head's input), a copy.
     var h: [Float] { Array(UnsafeBufferPointer(start: s.h, count: config.embeddingLength)) }
 
-    init(config: ModelConfig, weights: ModelWeights, dispatcher: Dispatcher, contextSize: Int, llamaCppFloat: Bool = false) {
+    init(config: ModelConfig, weights: ModelWeights, dispatcher: Dispatcher, contextSize: Int, llamaCppFloat: Bool = false,
+         screenedHead: ScreenedHead? = nil) {
+        screener = screenedHead.map(HeadScreener.init)
         self.llamaCppFloat = llamaCppFloat
         self.config = config
         self.weights = weights
@@ -107,10 +113,16 @@ final class Transformer: @unchecked Sendable {
         }
     }
 
-    /// logits = output(RMSNorm(x)).
+    /// logits = output(RMSNorm(x)); screened (argmax-exact only) while `screenArgmax`.
     func computeLogits() {
-        let c = config, e = c.embeddingLength
-        Ops.rmsNorm(s.x, weights.outputNorm, eps: c.rmsEpsilon, s.h, count: e)
-        logits.withUnsafeMutableBufferPointer { lp in dispatcher.run([(weights.output, lp.baseAddress!)], input: s.h) }
+        let c = config, e = c.embeddingLength, h = s.h
+        Ops.rmsNorm(s.x, weights.outputNorm, eps: c.rmsEpsilon, h, count: e)
+        if screenArgmax, let screener {
+            if logits.withUnsafeMutableBufferPointer({ screener.run(h, logits: $0.baseAddress!, dispatcher: dispatcher) }) { return }
+            logits.withUnsafeMutableBufferPointer { lp in dispatcher.run([(weights.output, lp.baseAddress!)], input: h) }
+            screener.head.releaseExactPages()   // the fallback read the whole float head
+            return
+        }
+        logits.withUnsafeMutableBufferPointer { lp in dispatcher.run([(weights.output, lp.baseAddress!)], input: h) }
     }
 }

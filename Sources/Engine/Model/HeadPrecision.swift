@@ -7,4 +7,12 @@ public enum HeadPrecision: String, Sendable, CaseIterable {
     /// extra in-memory copy of 1.0625 bytes per head weight; the file's head stays mapped (and is still read for
     /// embedding lookups when tied). Not exact: `Session.probeHeadCosine` reports the logit cosine.
     case int8
+    /// The int8 head with a rigorous per-row error bound (`ScreenedHead`): greedy decoding computes the file's exact
+    /// dot only for the rows that can still be the argmax, so the chosen token is the exact head's, at about the
+    /// int8 head's bytes per token. Everything needing the whole distribution (sampling, `Session.logits(after:)`,
+    /// probes) runs the exact head. Costs the int8 copy plus 8 bytes per row.
+    case screened
+
+    /// The values `--head` accepts, for error messages.
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

@@ -12,12 +12,15 @@ final class Int8Head: @unchecked Sendable {
     /// Quantizes every row of `exact` (F16, BF16 or F32; cols % 32 == 0) with the reference Q8_0 rounding. With
     /// `releasingFilePages` (`exact` reads a read-only file mapping) each chunk's file pages are dropped once
     /// quantized, so the int8 head lowers resident memory instead of adding its copy to the float head's pages.
-    init(from exact: MatVec, parity: Parity, releasingFilePages release: Bool = false) throws {
+    /// `rowBounds` (`--head screened`, one per row): the row's bound data (`ck_head_screen_row_bounds`), measured
+    /// against the exact row while it is at hand.
+    init(from exact: MatVec, parity: Parity, releasingFilePages release: Bool = false,
+         rowBounds: UnsafeMutablePointer<ck_head_screen_row>? = nil) throws {
         guard [.f16, .bf16, .f32].contains(exact.format) else {
-            throw EngineError(.badInput, "--head int8 needs a float output matrix; this one is \(exact.format.name)")
+            throw EngineError(.badInput, "--head int8/screened needs a float output matrix; this one is \(exact.format.name)")
         }
         guard ck_q8_head_fits(exact.cols) != 0 else {
-            throw EngineError(.badInput, "--head int8 needs rows that are a multiple of 32 and at most \(Int(CK_HEAD_MAX_BLOCKS) * 32) long (\(exact.cols))")
+            throw EngineError(.badInput, "--head int8/screened needs rows that are a multiple of 32 and at most \(Int(CK_HEAD_MAX_BLOCKS) * 32) long (\(exact.cols))")
         }
         let n = exact.cols, rows = exact.rows, blocksPerRow = n / 32
         releasedFilePages = release
@@ -26,6 +29,7 @@ final class Int8Head: @unchecked Sendable {
         let scales = (buffer.bytes + rows * n).bindMemory(to: UInt16.self, capacity: rows * blocksPerRow)
         // rows in parallel chunks (each chunk its own scratch, disjoint output rows): 328M weights for 2B-4T
         nonisolated(unsafe) let codesBase = UnsafeMutablePointer(codes), scalesBase = UnsafeMutablePointer(scales)
+        nonisolated(unsafe) let bounds = rowBounds
         let chunk = 1024, chunks = (rows + chunk - 1) / chunk
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let row = UnsafeMutablePointer<Float>.allocate(capacity: n)
@@ -35,6 +39,9 @@ final class Int8Head: @unchecked Sendable {
                 exact.row(r, into: row)
                 ck_quantize_q8_0(row, blocks, n, Int32(CK_Q8_REF))
                 ck_q8_head_split(blocks, blocksPerRow, codesBase + r * n, scalesBase + r * blocksPerRow)
+                if let bounds {
+                    ck_head_screen_row_bounds(row, codesBase + r * n, scalesBase + r * blocksPerRow, n, bounds + r)
+                }
             }
             if release { exact.releaseFilePages(rows: (c * chunk)..<min(rows, (c + 1) * chunk)) }
         }

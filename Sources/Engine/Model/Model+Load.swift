@@ -68,10 +68,16 @@ extension Model {
         let hasOutput = hasOutputMatrix(config, source: source)
         let output = hasOutput ? try matrix("output.weight") : embd
         var weights = ModelWeights(tokenEmbedding: embd, layers: layers, outputNorm: outNorm, output: output, tiedOutput: !hasOutput)
+        let releaseHead = source is GGUFModelSource && output.owner == nil
         let int8Head = options.head == .int8
-            ? try Int8Head(from: output, parity: options.parity, releasingFilePages: source is GGUFModelSource && output.owner == nil)
+            ? try Int8Head(from: output, parity: options.parity, releasingFilePages: releaseHead)
             : nil
         if let int8Head { weights.output = int8Head.matrix }
+        // --head screened: weights.output stays the exact head; greedy decoding screens with the int8 copy
+        let screened = options.head == .screened
+            ? try ScreenedHead(exact: output, parity: options.parity, releasingFilePages: releaseHead)
+            : nil
+        let streamedHead = screened?.int8.matrix ?? weights.output
 
         let tokenizer = try TokenizerGlue.make(source)
         let blockMats = layers.flatMap(\.matrices)
@@ -79,14 +85,14 @@ extension Model {
         for m in blockMats { counts[m.sourceFormat.name, default: 0] += m.rows * m.cols }
         let blockFormat = counts.max { $0.value < $1.value }?.key ?? "unknown"
         let bytesPerToken = blockMats.reduce(0) { $0 + $1.format.tensorBytes(rowLength: $1.cols, rows: $1.rows) }
-            + weights.output.format.tensorBytes(rowLength: e, rows: output.rows) + embd.format.rowBytes(e)
+            + streamedHead.format.tensorBytes(rowLength: e, rows: output.rows) + embd.format.rowBytes(e)
         let formats = Set(b.used.map { WeightFormat(rawValue: $0.typeID)?.name ?? "type\($0.typeID)" })
         let params = source.tensorNames.compactMap { source.tensor($0)?.dims.reduce(1, *) }.reduce(0, +)
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
         return Model(config: config, options: options, source: source, tokenizer: tokenizer, weights: weights,
                      loadMilliseconds: ms, formats: formats.sorted(), blockFormat: blockFormat, parameters: params,
                      bytesPerToken: bytesPerToken, contextSize: ctx, exactOutput: int8Head == nil ? nil : output,
-                     int8Head: int8Head, weightLayouts: b.repacks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value) tensors" }
+                     int8Head: int8Head, screenedHead: screened, weightLayouts: b.repacks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value) tensors" }
                         + (options.hugePages && !huge.copy ? ["file mapping, 4 KiB pages (\(huge.reason))"] : []))
     }
 

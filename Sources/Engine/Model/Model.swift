@@ -16,21 +16,24 @@ public final class Model: @unchecked Sendable {
     public let blockFormat: String
     /// Parameter count (elements of every tensor).
     public let parameters: Int
-    /// Bytes read per decoded token: every block matrix, the output matrix, one embedding row.
+    /// Bytes read per decoded token: every block matrix, the output matrix (the int8 copy for `--head int8` and
+    /// `screened`, whose few exact candidate rows per token are not counted), one embedding row.
     public let bytesPerToken: Int
     /// The KV cache size in positions.
     public let contextSize: Int
     /// The file's output matrix when `options.head` replaced it (`weights.output` is then the int8 copy).
     let exactOutput: MatVec?
     let int8Head: Int8Head?
+    /// `--head screened`: the int8 copy and per-row bounds (`weights.output` stays the exact head).
+    let screenedHead: ScreenedHead?
     /// Load-time re-encodings, e.g. "TL2→I2_S (load-time repack): 210 tensors" (empty when the file's bytes run as stored).
     public let weightLayouts: [String]
 
     init(config: ModelConfig, options: ModelOptions, source: ModelSource, tokenizer: TextTokenizer?, weights: ModelWeights,
          loadMilliseconds: Double, formats: [String], blockFormat: String, parameters: Int, bytesPerToken: Int, contextSize: Int,
-         exactOutput: MatVec? = nil, int8Head: Int8Head? = nil, weightLayouts: [String] = []) {
+         exactOutput: MatVec? = nil, int8Head: Int8Head? = nil, screenedHead: ScreenedHead? = nil, weightLayouts: [String] = []) {
         self.weightLayouts = weightLayouts
-        self.exactOutput = exactOutput; self.int8Head = int8Head
+        self.exactOutput = exactOutput; self.int8Head = int8Head; self.screenedHead = screenedHead
         self.config = config; self.options = options; self.source = source; self.tokenizer = tokenizer
         self.weights = weights; self.loadMilliseconds = loadMilliseconds; self.formats = formats
         self.blockFormat = blockFormat; self.parameters = parameters; self.bytesPerToken = bytesPerToken

@@ -51,8 +51,20 @@ extension Receipt {
                              format: m.blockFormat, formats: m.formats, parameters: m.parameters,
                              bytes_per_token: m.bytesPerToken, file_bytes: m.source.fileSize),
             build: ProcessStats.build, environment: ProcessStats.environment(), cpu: ProcessStats.cpu(),
-            options: m.options.head == .exact ? nil
-                : Options(head: m.options.head.rawValue, head_logit_cosine: session.headLogitCosine),
+            options: m.options.head == .exact ? nil : Self.headOptions(m.options.head, result: r, cosine: session.headLogitCosine),
             weight_layouts: m.weightLayouts.isEmpty ? nil : m.weightLayouts)
+    }
+
+    /// The receipt's `options` for a non-default head; "screened" records what the run's screen did.
+    static func headOptions(_ head: HeadPrecision, result r: GenerationResult, cosine: Double?) -> Options {
+        var o = Options(head: head.rawValue, head_logit_cosine: cosine)
+        if head == .screened, let s = r.headScreening {
+            o.head_tokens_exact = true
+            o.head_candidates_mean = s.meanCandidates
+            o.head_candidates_max = s.tokens > 0 ? s.maxCandidates : nil
+            o.head_screened_tokens = s.tokens
+            o.head_fallbacks = s.fallbacks
+        }
+        return o
     }
 }

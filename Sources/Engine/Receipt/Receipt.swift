@@ -71,10 +71,21 @@ public struct Receipt: Codable, Sendable, Equatable {
     public var cpu: CPU
     /// Load-time speed options that change numerics; absent when every option is at its exact default.
     public struct Options: Codable, Sendable, Equatable {
-        /// "int8": the float output head re-quantized to Q8_0 rows at load.
+        /// "int8": the float output head re-quantized to Q8_0 rows at load. "screened": the int8 head with a rigorous
+        /// per-row error bound and the exact dot for every row that can be the argmax.
         public var head: String
-        /// Cosine between the logits of this head and of the exact head on the probe prompt, when measured.
+        /// Cosine between the logits of this head and of the exact head on the probe prompt, when measured (not for
+        /// "screened", whose logits are exact wherever they can be the maximum and whose probe runs the exact head).
         public var head_logit_cosine: Double?
+        /// "screened": true, the generated tokens are the exact head's: greedy decoding by the bound (proved per
+        /// token, not measured), sampling by running the whole exact head (nothing screened then).
+        public var head_tokens_exact: Bool? = nil
+        /// "screened": exact candidate rows per screened token, mean and max, from this run.
+        public var head_candidates_mean: Double? = nil
+        public var head_candidates_max: Int? = nil
+        /// "screened": screened tokens and tokens that fell back to the whole exact head.
+        public var head_screened_tokens: Int? = nil
+        public var head_fallbacks: Int? = nil
     }
     public var options: Options? = nil
     /// Load-time re-encodings of the file's weights, e.g. "TL2→I2_S (load-time repack): 210 tensors"; absent when

@@ -29,7 +29,13 @@ extension BenchResult {
         out.append("")
         out.append("memory read bandwidth: \(bw); kernels: \(kernelPath); parity: \(parity); \(repetitions) repetitions")
         let cosine = headLogitCosine.map { String(format: " (logit cosine %.6f vs the exact head)", $0) } ?? ""
-        out.append("head: \(head)\(cosine); load \(String(format: "%.0f", loadMilliseconds)) ms; "
+        let screened = rows.filter { $0.headFallbacks != nil }.map {
+            String(format: "%d thread%@: %.1f mean, %d max, %d fallbacks", $0.threads, $0.threads == 1 ? "" : "s",
+                   $0.headCandidatesMean ?? 0, $0.headCandidatesMax ?? 0, $0.headFallbacks ?? 0)
+        }
+        let exactNote = headTokensExact == true
+            ? " (greedy tokens exact; exact candidate rows per token: \(screened.joined(separator: "; ")))" : ""
+        out.append("head: \(head)\(cosine)\(exactNote); load \(String(format: "%.0f", loadMilliseconds)) ms; "
                    + "layouts: \(weightLayouts?.joined(separator: "; ") ?? "as stored in the file"); "
                    + "bitnet-doctor \(tool["version"] ?? "?") (commit \(tool["commit"] ?? "unknown"))")
         return out.joined(separator: "\n")

@@ -14,6 +14,11 @@ struct BenchResult: Codable, Sendable {
         var rooflineEfficiency: Double?
         /// Decode rows: measured bandwidth ÷ bytes per token.
         var rooflineTokensPerSecond: Double?
+        /// Decode rows with `--head screened`: exact candidate rows per screened token over the repetitions (mean,
+        /// max) and the tokens that fell back to the whole exact head.
+        var headCandidatesMean: Double?
+        var headCandidatesMax: Int?
+        var headFallbacks: Int?
 
         enum CodingKeys: String, CodingKey {
             case test, threads, tokens, samples
@@ -21,6 +26,9 @@ struct BenchResult: Codable, Sendable {
             case tokensPerSecondStddev = "tokens_per_second_stddev"
             case rooflineEfficiency = "roofline_efficiency"
             case rooflineTokensPerSecond = "roofline_tokens_per_second"
+            case headCandidatesMean = "head_candidates_mean"
+            case headCandidatesMax = "head_candidates_max"
+            case headFallbacks = "head_fallbacks"
         }
     }
 
@@ -34,10 +42,12 @@ struct BenchResult: Codable, Sendable {
     var parity: String
     var kernelPath: String
     var repetitions: Int
-    /// Output head precision the engine ran ("exact", "int8") and, for a fast head, its logit cosine against the
-    /// exact head on the probe prompt.
+    /// Output head precision the engine ran ("exact", "int8", "screened") and, for int8, its logit cosine against the
+    /// exact head on the probe prompt (nil for screened: its greedy tokens are the exact head's, `headTokensExact`).
     var head: String
     var headLogitCosine: Double?
+    /// true for "screened": every greedy token is the exact head's (by the bound, per token).
+    var headTokensExact: Bool?
     /// Load-time layouts, as the receipt's `weight_layouts` (nil when every matrix ran from the file as stored).
     var weightLayouts: [String]?
     var loadMilliseconds: Double
@@ -50,6 +60,7 @@ struct BenchResult: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case schema, architecture, formats, parity, repetitions, rows, head, tool
         case headLogitCosine = "head_logit_cosine"
+        case headTokensExact = "head_tokens_exact"
         case weightLayouts = "weight_layouts"
         case loadMilliseconds = "load_ms"
         case schemaVersion = "schema_version"
@@ -69,6 +80,7 @@ extension BenchResult.Row {
             ? samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(samples.count - 1) : 0
         self.init(test: test, threads: threads, tokens: tokens, tokensPerSecondMean: mean,
                   tokensPerSecondStddev: variance.squareRoot(), samples: samples,
-                  rooflineEfficiency: nil, rooflineTokensPerSecond: nil)
+                  rooflineEfficiency: nil, rooflineTokensPerSecond: nil,
+                  headCandidatesMean: nil, headCandidatesMax: nil, headFallbacks: nil)
     }
 }

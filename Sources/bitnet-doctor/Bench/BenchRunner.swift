@@ -30,7 +30,7 @@ struct BenchRunner {
         // the file's: its own count.)
         let streamsFileBytes = head == .exact && model.weightLayouts.isEmpty
         let bytesPerToken = streamsFileBytes ? try ModelInspector.inspect(path: modelURL.path).bytesPerToken : model.bytesPerToken
-        let cosine = head != .exact ? try Session(model: model).probeHeadCosine() : nil
+        let cosine = head == .int8 ? try Session(model: model).probeHeadCosine() : nil
         if let cosine {
             Log.progress(String(format: "head %@: logit cosine vs the exact head %.6f on the probe prompt", head.rawValue, cosine))
         }
@@ -45,12 +45,17 @@ struct BenchRunner {
             generate.stopAtEndOfGeneration = false
             _ = try session.generate(promptTokens: Array(prompt.prefix(8)), options: GenerateOptions(maxTokens: 2))
             var prefill: [Double] = [], decode: [Double] = []
+            var screen = HeadScreenStats()
             for r in 0..<repetitions {
                 Log.progress("bench: threads \(t), run \(r + 1)/\(repetitions)")
                 let result = try session.generate(promptTokens: prompt, options: generate)
                 prefill.append(Double(promptTokens) / (result.prefillMilliseconds / 1000))
                 let steps = result.decodeMilliseconds
                 decode.append(Double(steps.count) / (steps.reduce(0, +) / 1000))
+                if let s = result.headScreening {
+                    screen.tokens += s.tokens; screen.candidates += s.candidates; screen.fallbacks += s.fallbacks
+                    screen.maxCandidates = max(screen.maxCandidates, s.maxCandidates)
+                }
             }
             if promptTokens > 0 {
                 rows.append(BenchResult.Row(test: "pp\(promptTokens)", threads: t, tokens: promptTokens, samples: prefill))
@@ -61,13 +66,18 @@ struct BenchRunner {
                 tg.rooflineTokensPerSecond = roofline
                 tg.rooflineEfficiency = tg.tokensPerSecondMean / roofline
             }
+            if head == .screened {
+                tg.headCandidatesMean = screen.meanCandidates
+                tg.headCandidatesMax = screen.tokens > 0 ? screen.maxCandidates : nil
+                tg.headFallbacks = screen.fallbacks
+            }
             rows.append(tg)
         }
         return BenchResult(
             modelPath: modelURL.path, architecture: model.config.architecture.rawValue,
             blockFormat: model.blockFormat, formats: model.formats, bytesPerToken: bytesPerToken,
             parity: parity.rawValue, kernelPath: String(cString: ck_path_name()), repetitions: repetitions,
-            head: head.rawValue, headLogitCosine: cosine, weightLayouts: model.weightLayouts.isEmpty ? nil : model.weightLayouts,
+            head: head.rawValue, headLogitCosine: cosine, headTokensExact: head == .screened ? true : nil, weightLayouts: model.weightLayouts.isEmpty ? nil : model.weightLayouts,
             loadMilliseconds: model.loadMilliseconds,
             tool: ["name": "bitnet-doctor", "version": ToolInfo.version, "commit": ToolIdentity.buildCommit],
             bandwidthGBps: bandwidth, rows: rows)

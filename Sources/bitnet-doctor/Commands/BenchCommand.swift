@@ -33,7 +33,7 @@ struct BenchCommand: AsyncParsableCommand {
     var repetitions: Int = 3
     @Option(help: "Activation numerics: bitnet.cpp (default) or llama.cpp.")
     var parity: String = "bitnet.cpp"
-    @Option(help: "Output head precision: exact (default) or int8 (F16 head re-quantized to Q8_0 at load).")
+    @Option(help: "Output head precision: exact (default), int8 (F16 head re-quantized to Q8_0 at load) or screened (int8 speed, greedy tokens exact).")
     var head: String = "exact"
     @OptionGroup var load: WeightLoadOptions
     @Option(name: [.customShort("o"), .long], help: "Output: text, md or json.")
@@ -44,7 +44,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard threadList != nil else { throw ValidationError("--threads must be positive integers, e.g. 1,2") }
         guard prompt >= 0, gen >= 1, repetitions >= 1 else { throw ValidationError("-p ≥ 0, -n ≥ 1 and -r ≥ 1 are required") }
         guard Parity(rawValue: parity) != nil else { throw ValidationError("--parity must be bitnet.cpp or llama.cpp") }
-        guard HeadPrecision(rawValue: head) != nil else { throw ValidationError("--head must be exact or int8") }
+        guard HeadPrecision(rawValue: head) != nil else { throw ValidationError("--head must be one of \(HeadPrecision.names)") }
     }
 
     var threadList: [Int]? {

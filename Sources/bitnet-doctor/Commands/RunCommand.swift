@@ -20,7 +20,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Write the JSON receipt to this file.") var receipt: String?
     @Option(help: "Activation numerics to reproduce: bitnet.cpp (default) or llama.cpp.") var parity: String = "bitnet.cpp"
     @Option(name: .customLong("i2s-interleave"), help: "I2_S block interleave: 128 (x86 converters), 64 (ARM) or auto (the file's, else a perplexity probe of both); default: the file's, else 128.") var i2sInterleave: String?
-    @Option(help: "Output head precision: exact (default) or int8 (F16 head re-quantized to Q8_0 at load; faster, not exact).") var head: String = "exact"
+    @Option(help: "Output head precision: exact (default); int8 (F16 head re-quantized to Q8_0 at load; faster, not exact); screened (the int8 head with a rigorous error bound, exact rows for the possible argmax: greedy tokens identical to exact).") var head: String = "exact"
     @Option(name: .customLong("ctx-size"), help: "KV cache positions (default min(context, 4096)).") var ctxSize: Int?
     @OptionGroup var load: WeightLoadOptions
 
@@ -29,7 +29,7 @@ struct RunCommand: AsyncParsableCommand {
         guard let par = Parity(rawValue: parity == "llama" ? "llama.cpp" : parity == "bitnet" ? "bitnet.cpp" : parity) else {
             throw ValidationError("--parity must be bitnet.cpp or llama.cpp")
         }
-        guard let headPrecision = HeadPrecision(rawValue: head) else { throw ValidationError("--head must be exact or int8") }
+        guard let headPrecision = HeadPrecision(rawValue: head) else { throw ValidationError("--head must be one of \(HeadPrecision.names)") }
         guard maxTokens >= 0 else { throw ValidationError("--max-tokens must be >= 0") }
         if greedy && temperature != nil { throw ValidationError("--greedy and --temperature exclude each other") }
         let envDeterministic = ["1", "true", "yes"].contains(env["BITNET_DETERMINISTIC"]?.lowercased() ?? "")
