@@ -153,7 +153,7 @@ import GGUF
     }
 }
 
-/// TL output in bitnet.cpp's form (`--tl-scale tensor`) and TL input in that form.
+/// TL output in the separate-scale form (`--tl-scale tensor`) and TL input in that form.
 @Suite struct ConversionTLScaleTests {
     @Test(arguments: [Conversion.Target.tl1, .tl2])
     func separateScaleFormRoundTrips(_ target: Conversion.Target) throws {
