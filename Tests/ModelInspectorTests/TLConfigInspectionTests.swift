@@ -40,6 +40,7 @@ import GGUF
         #expect(i.text().contains("tl configs        TL2 1536×4096: BM 256, BK 96, bm 32  (preset bitnet_b1_58-large)"))
         let json = try i.jsonString()
         #expect(json.contains("\"tl_configs\""))
+        #expect(i.warnings.first { $0.id == "tl_kernel_config_unknown" }?.message.contains("published preset for each shape") == true)
     }
 
     @Test func recordedWinsAndUnknownShapesSayNone() throws {
@@ -50,6 +51,11 @@ import GGUF
                                 Entry(format: "tl2", rows: 64, cols: 768, bm: nil, bk: nil, bmm: nil, source: "none")])
         #expect(i.text().contains("TL2 64×768: no configuration (needs --tl-config)  (none)"))
         #expect(i.compatibility["bitnet_doctor"]?.ok == false)
+        #expect(i.warnings.first { $0.id == "tl_kernel_config_unknown" }?.message.contains("no published preset") == true)
         #expect(ModelInspector.inspect(try Self.file(.i2_s, [(256, 512)])).tlConfigs == nil)
+        // Every shape recorded (files our writers produce): nothing to warn about.
+        let recorded = ModelInspector.inspect(try Self.file(.tl2, [(256, 512)], record: TLConfig(bigM: 128, bigK: 96, smallM: 32)))
+        #expect(recorded.tlConfigs?.map(\.source) == ["recorded"])
+        #expect(!recorded.warnings.contains { $0.id == "tl_kernel_config_unknown" })
     }
 }
