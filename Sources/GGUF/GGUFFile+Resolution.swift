@@ -32,7 +32,7 @@ extension GGUFFile {
                 throw GGUFError(.unknownTensorType, at: t.at, "tensor '\(t.name)' has type id \(t.typeID), which no known ggml (0–41) or bitnet.cpp (36–39) type uses")
             }
             let available = span(t.offset)
-            // bitnet.cpp's TL form: the weight holds no scale tail when a `<name>_scale` tensor exists.
+            // Separate-scale TL form: the weight holds no scale tail when a `<name>_scale` tensor exists.
             let scaleName = t.name + TensorTypeTraits.tlScaleSuffix
             func separate(_ c: TensorTypeTraits) -> Bool { (c.format == .tl1 || c.format == .tl2) && names.contains(scaleName) }
             func size(_ c: TensorTypeTraits) -> Int? {

@@ -15,8 +15,8 @@ public struct GGUFTensorInfo: Sendable, CustomStringConvertible {
     public let byteCount: Int
     /// Where this tensor's info record starts in the file.
     public let infoOffset: Int
-    /// TL1/TL2 in bitnet.cpp's form: the separate F32 tensor holding the scale (`<name>_scale`); the weight
-    /// tensor then has no scale tail. nil otherwise.
+    /// TL1/TL2 in the separate-scale form: the F32 tensor holding the scale (`<name>_scale`); the weight
+    /// tensor then has no scale tail. nil otherwise (bitnet.cpp's own files keep the scale in the tail).
     public var scaleTensor: String? = nil
 
     public var elementCount: Int { dims.reduce(1, *) }

@@ -52,8 +52,8 @@ public struct GGUFWriter {
     }
 
     /// Adds a tensor. `dims[0]` is the contiguous axis. The byte size follows from the traits table.
-    /// `separateScale`: TL1/TL2 in bitnet.cpp's form, without the 32-byte scale tail (the caller adds the
-    /// `<name>_scale` F32 tensor).
+    /// `separateScale`: TL1/TL2 in the separate-scale form, without the 32-byte scale tail (the caller adds the
+    /// `<name>_scale` F32 tensor). bitnet.cpp's own files use the tail.
     public mutating func addTensor(_ name: String, dims: [Int], type: TensorFormat, _ source: GGUFTensorSource,
                                    separateScale: Bool = false) throws {
         let traits = type.traits

@@ -4,8 +4,9 @@
 /// Weights are taken in pairs along a row: index = 3·w0 + w1 + 4 (0…8). Byte = index(pair p) << 4 |
 /// index(pair p + 1). Bytes are emitted tile by tile: for each row tile of BM rows, each column tile of BK
 /// columns, each BM/bm inner row tile, each by-column group (by = 256/bm), each 16-row strip, each pair of
-/// pairs, the 16 rows of the strip. The tensor is M·K/4 bytes; our files append a 32-byte tail holding the
-/// f32 scale (bitnet.cpp's converter writes the scale as a separate `<name>_scale` tensor instead).
+/// pairs, the 16 rows of the strip. The layout is M·K/4 bytes, followed in the file by a 32-byte tail whose
+/// first 4 bytes are the f32 scale: what bitnet.cpp's converter writes (its bundled gguf-py folds the
+/// `<name>_scale` tensor it is given into that tail) and what its TL1 kernels read (at byte M·K/4).
 extension TensorCodec {
     static func tl1Check(rows: Int, cols: Int, config c: TLConfig) throws {
         let bm = c.smallM

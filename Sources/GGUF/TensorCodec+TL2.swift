@@ -10,8 +10,9 @@
 ///    signs (triple-major, then row) read as 16 × 16, word j bit 15 − i is sign [i][j];
 /// 3. the remainder pairs, per (row tile, 32-column tile, inner row tile, 4-column group) one 32-byte row with
 ///    the same group order.
-/// Zero padding follows up to the fork's size, (K − 256)·M/3·5/8 + 256·M/2·4/8; our files round that up to 32
-/// and append a 32-byte tail holding the f32 scale (the converter writes a separate `<name>_scale` tensor).
+/// Zero padding follows up to the fork's size, (K − 256)·M/3·5/8 + 256·M/2·4/8, then zeros up to a multiple of
+/// 32 and a 32-byte tail whose first 4 bytes are the f32 scale: what bitnet.cpp's converter writes (its bundled
+/// gguf-py folds the `<name>_scale` tensor into that tail) and where its TL2 kernels (codegen_tl2.py) read it.
 extension TensorCodec {
     static func tl2Check(rows: Int, cols: Int, config c: TLConfig) throws {
         guard c.smallM == 32 else { throw tlError("TL2 needs bm 32 (the converter's TL2 path works only with 32), not \(c.smallM)") }

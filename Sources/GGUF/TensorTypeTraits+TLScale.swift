@@ -1,7 +1,9 @@
-/// bitnet.cpp's own TL1/TL2 files (utils/convert-hf-to-gguf-bitnet.py) hold only the converter's bytes in the
-/// weight tensor — TL1 M·K/4, TL2 the fork's size (K − 256)·M/3·5/8 + 256·M/2·4/8 — and the f32 scale in a
-/// separate F32 tensor named `<weight name>_scale`, written right after it. Files we write by default keep the
-/// scale in a 32-byte tail of the tensor instead (see TensorTypeTraits' size rules).
+/// The separate-scale form of TL1/TL2: the weight tensor holds only the converter's bytes — TL1 M·K/4, TL2 the
+/// fork's size (K − 256)·M/3·5/8 + 256·M/2·4/8 — and the f32 scale is a separate F32 tensor named
+/// `<weight name>_scale`, right after it. bitnet.cpp's converter hands such a tensor to its bundled gguf-py, but
+/// that writer leaves it out of the tensor infos and stores its 4 bytes in a 32-byte tail after the padded weight,
+/// so bitnet.cpp's files (and ours, by default) have the tail form (see TensorTypeTraits' size rules); this form
+/// is what a writer without that special case would produce.
 extension TensorTypeTraits {
     /// Suffix of bitnet.cpp's separate TL scale tensor.
     public static let tlScaleSuffix = "_scale"

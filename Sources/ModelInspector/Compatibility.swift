@@ -47,6 +47,8 @@ enum Compatibility {
             v["bitnet_cpp"] = .init(ok: false, reason: "architecture '\(arch)' is outside what bitnet.cpp is built for")
         } else if !formats.intersection(bitnetCppMissing).isEmpty {
             v["bitnet_cpp"] = .init(ok: false, reason: "bitnet.cpp's ggml predates or lacks \(names(formats.intersection(bitnetCppMissing)))")
+        } else if i.tlScale == "tensor" {
+            v["bitnet_cpp"] = .init(ok: false, reason: "TL1/TL2 scales are separate <name>_scale tensors: bitnet.cpp's loader refuses them ('wrong number of tensors'); its own files keep the scale in each tensor's tail (convert --tl-scale tail)")
         } else if formats.contains(.tl1) || formats.contains(.tl2) {
             v["bitnet_cpp"] = .init(ok: true, reason: "TL1/TL2 run only in a bitnet.cpp build generated with the same kernel config the file was converted with (TL1: ARM, TL2: x86)")
         } else if formats.contains(.i2_s) {

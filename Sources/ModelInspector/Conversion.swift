@@ -46,8 +46,8 @@ public enum Conversion {
         }
     }
 
-    /// Where TL1/TL2 output keeps each tensor's scale: a 32-byte tail of the tensor (our default, self-contained
-    /// like I2_S) or bitnet.cpp's form, a separate F32 tensor `<name>_scale` after it (what its converter writes).
+    /// Where TL1/TL2 output keeps each tensor's scale: a 32-byte tail of the tensor (the default, self-contained
+    /// like I2_S; bitnet.cpp's files have it too) or a separate F32 tensor `<name>_scale` after it.
     public enum TLScale: String, CaseIterable, Sendable { case tail, tensor }
 
     public struct Options: Sendable {

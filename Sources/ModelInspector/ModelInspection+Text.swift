@@ -22,7 +22,11 @@ extension ModelInspection {
         row("parameters", Self.count(parameters))
         row("ternary weights", ternaryDescription ?? "none")
         if let t = tlScale {
-            row("tl scales", t == "tensor" ? "separate <name>_scale F32 tensors (bitnet.cpp's converter)" : "in a 32-byte tail of each tensor")
+            row("tl scales", t == "tensor" ? "separate <name>_scale F32 tensors" : "in a 32-byte tail of each tensor (as bitnet.cpp writes them)")
+        }
+        for (i, c) in (tlConfigs ?? []).enumerated() {
+            let config = c.bm.map { "BM \($0), BK \(c.bk ?? 0), bm \(c.bmm ?? 0)" } ?? "no configuration (needs --tl-config)"
+            row(i == 0 ? "tl configs" : "", "\(c.format.uppercased()) \(c.rows)×\(c.cols): \(config)  (\(c.source))")
         }
         if let p = i2sInterleaveProbe {
             let detail = p.method == "metadata" ? "recorded in the file (bitnet_doctor.i2_s.interleave)"

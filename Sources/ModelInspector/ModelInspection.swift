@@ -19,9 +19,11 @@ public struct ModelInspection: Codable, Sendable, Equatable {
     public var ternaryDescription: String?
     /// I2_S block interleave: "128", "64" or "unknown" (nil when the model has no I2_S tensors).
     public var i2sInterleave: String?
-    /// TL1/TL2 only: where the scales are: "tail" (in each tensor, files we write) or "tensor" (separate
-    /// `<name>_scale` F32 tensors, bitnet.cpp's converter).
+    /// TL1/TL2 only: where the scales are: "tail" (in each tensor: bitnet.cpp's and our files) or "tensor"
+    /// (separate `<name>_scale` F32 tensors).
     public var tlScale: String?
+    /// TL1/TL2 only: the tile configuration each weight shape decodes with, and where it comes from.
+    public var tlConfigs: [TLConfigEntry]?
     /// Only with `inspect --probe-interleave` on a model with I2_S tensors: how the interleave was decided.
     public var i2sInterleaveProbe: InterleaveProbeReport?
     public var embeddingType: String?
@@ -50,6 +52,19 @@ public struct ModelInspection: Codable, Sendable, Equatable {
         public var bytes: Int
         public var offset: Int
         enum CodingKeys: String, CodingKey { case name, type, dims, bytes, offset, typeId = "type_id" }
+    }
+
+    /// One TL1/TL2 weight shape (M rows = ne1, K columns = ne0) and its tile configuration: `source` is
+    /// "recorded" (bitnet_doctor.tl.* keys), "preset <model>" (a published bitnet.cpp preset, by shape) or "none"
+    /// (then `bm`, `bk`, `bmm` are nil: the file cannot be decoded without `--tl-config`).
+    public struct TLConfigEntry: Codable, Sendable, Equatable {
+        public var format: String
+        public var rows: Int
+        public var cols: Int
+        public var bm: Int?
+        public var bk: Int?
+        public var bmm: Int?
+        public var source: String
     }
 
     public struct MetadataEntry: Codable, Sendable, Equatable {
@@ -157,7 +172,7 @@ public struct ModelInspection: Codable, Sendable, Equatable {
         case architecture, name, shape, parameters, formats, tokenizer, file, compatibility, warnings
         case schemaVersion = "schema_version", ternaryFormat = "ternary_format"
         case ternaryDescription = "ternary_description", i2sInterleave = "i2s_interleave"
-        case i2sInterleaveProbe = "i2s_interleave_probe", tlScale = "tl_scale"
+        case i2sInterleaveProbe = "i2s_interleave_probe", tlScale = "tl_scale", tlConfigs = "tl_configs"
         case embeddingType = "embedding_type", headType = "head_type", tiedEmbeddings = "tied_embeddings"
         case bytesPerToken = "bytes_per_token", bytesPerTokenBreakdown = "bytes_per_token_breakdown"
         case chatTemplate = "chat_template", fileType = "file_type", tensors, metadata

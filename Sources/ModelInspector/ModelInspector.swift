@@ -61,10 +61,29 @@ public enum ModelInspector {
                         dialect: f.dialect.rawValue, dialectReason: f.dialectReason),
             compatibility: [:], warnings: [])
         let tl = ternary.filter { $0.type.format == .tl1 || $0.type.format == .tl2 }
-        if !tl.isEmpty { inspection.tlScale = tl.contains { $0.scaleTensor != nil } ? "tensor" : "tail" }
+        if !tl.isEmpty {
+            inspection.tlScale = tl.contains { $0.scaleTensor != nil } ? "tensor" : "tail"
+            inspection.tlConfigs = tlConfigs(f, tl)
+        }
         inspection.compatibility = Compatibility.verdicts(f, inspection)
         inspection.warnings = Warnings.of(f, inspection)
         return inspection
+    }
+
+    /// Each distinct TL1/TL2 weight shape with its configuration: recorded in the file, else a published preset.
+    static func tlConfigs(_ f: GGUFFile, _ tl: [GGUFTensorInfo]) -> [ModelInspection.TLConfigEntry] {
+        let recorded = Conversion.Plan.recordedTL(f)
+        var seen = Set<String>(), out = [ModelInspection.TLConfigEntry]()
+        for t in tl where t.dims.count >= 2 {
+            let format = t.type.format, rows = t.dims[1], cols = t.dims[0]
+            guard seen.insert("\(format.rawValue) \(rows) \(cols)").inserted else { continue }
+            let presets = format == .tl1 ? TLConfig.presetsTL1 : TLConfig.presetsTL2
+            let preset = presets.first { $0.rows == rows && $0.cols == cols }
+            let (c, source): (TLConfig?, String) = if let r = recorded[Conversion.TLShape(rows: rows, cols: cols)] { (r, "recorded") }
+                else if let p = preset { (p.config, "preset \(p.model)") } else { (nil, "none") }
+            out.append(.init(format: format.rawValue, rows: rows, cols: cols, bm: c?.bigM, bk: c?.bigK, bmm: c?.smallM, source: source))
+        }
+        return out
     }
 
     /// "I2_S (bitnet.cpp, 128-weight interleave, …)" with the interleave when it is known to differ.

@@ -25,8 +25,10 @@ enum Warnings {
                 add("embedding_dominates_bytes_per_token", "the output head (\(i.tiedEmbeddings ? "tied embedding" : "output.weight")) is stored in \(head.uppercased()) and is \(Int((share * 100).rounded()))% of the bytes read per token; a Q6_K or Q8_0 head would cut decode time")
             }
         }
-        if formats.contains(.tl1) || formats.contains(.tl2) {
-            add("tl_kernel_config_unknown", "TL1/TL2 weights are tiled by the kernel configuration used at conversion, which the file does not record; only a bitnet.cpp build with the same configuration decodes them correctly")
+        if let tl = i.tlConfigs, tl.contains(where: { $0.source != "recorded" }) {
+            let assumed = tl.contains { $0.source == "none" } ? "some shapes have no published preset, see tl configs"
+                : "assumed: the published preset for each shape, see tl configs"
+            add("tl_kernel_config_unknown", "TL1/TL2 weights are tiled by the kernel configuration used at conversion, which the file does not record (\(assumed)); only a bitnet.cpp build generated with the same configuration decodes them correctly")
         }
         if formats.contains(.i2_s) && i.i2sInterleave == "unknown" {
             add("i2s_interleave_unknown", "I2_S block interleave cannot be told from the bytes: 128 (x86 converters, the official files) is assumed; files converted on ARM use 64 (`inspect --probe-interleave` tells by running the model; `run --i2s-interleave auto` uses it)")

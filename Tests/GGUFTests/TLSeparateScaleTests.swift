@@ -3,10 +3,12 @@ import Testing
 import TestSupport
 @testable import GGUF
 
-/// bitnet.cpp's TL files (utils/convert-hf-to-gguf-bitnet.py): the weight tensor holds only the converter's
-/// bytes (`preprocess_weights_tl1/tl2`, TL2 zero-padded to the fork's size), then `gguf_writer.add_tensor(name +
-/// "_scale", scale, raw_dtype=F32)` with the numpy scalar scale. Files here are laid out by hand the way gguf-py
-/// writes them (tensor infos, 32-byte alignment, data in order), independent of our writer.
+/// The separate-scale TL form: the weight tensor holds only the converter's bytes (`preprocess_weights_tl1/tl2`,
+/// TL2 zero-padded to the fork's size), then a tensor `<name>_scale` with the numpy scalar scale — what
+/// utils/convert-hf-to-gguf-bitnet.py's `add_tensor(name + "_scale", …)` calls would give with a plain gguf-py
+/// writer (bitnet.cpp's bundled one folds the scale into a tail instead: TLForkWriterLayoutTests). Files here are
+/// laid out by hand the way gguf-py writes them (tensor infos, 32-byte alignment, data in order), independent
+/// of our writer.
 @Suite struct TLSeparateScaleTests {
     static func values(_ n: Int, seed: UInt64) -> [Int8] {
         var s = seed

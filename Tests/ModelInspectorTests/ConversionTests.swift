@@ -153,7 +153,7 @@ import GGUF
     }
 }
 
-/// TL output in bitnet.cpp's form (`--tl-scale tensor`) and TL input in that form.
+/// TL output in the separate-scale form (`--tl-scale tensor`) and TL input in that form.
 @Suite struct ConversionTLScaleTests {
     @Test(arguments: [Conversion.Target.tl1, .tl2])
     func separateScaleFormRoundTrips(_ target: Conversion.Target) throws {
@@ -168,6 +168,7 @@ import GGUF
         for t in a.tensors { #expect(Array(a.tensorBytes(t)) == Array(b.tensorBytes(b.tensor(named: t.name)!)), "\(t.name)") }
         #expect(ModelInspector.inspect(m).tlScale == "tensor")
         #expect(ModelInspector.inspect(m).text().contains("separate <name>_scale F32 tensors"))
+        #expect(ModelInspector.inspect(m).compatibility["bitnet_cpp"]?.ok == false)
         // The weight holds exactly the converter's bytes; the scale tensor right after it holds β.
         let names = m.tensors.map(\.name)
         for t in m.tensors where t.type.isTernary {
@@ -186,6 +187,7 @@ import GGUF
         let tail = dir.appendingPathComponent("tail.gguf").path
         try Conversion.convert(input: mid, output: tail, options: .init(target: target, tlConfig: config))
         #expect(ModelInspector.inspect(try GGUFFile.open(tail)).tlScale == "tail")
+        #expect(ModelInspector.inspect(try GGUFFile.open(tail)).compatibility["bitnet_cpp"]?.ok == true)
     }
 }
 

@@ -28,7 +28,7 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(name: .customLong("tl-config"), help: "TL tile configuration BM,BK,bm for shapes without a preset.") var tlConfig: String?
     @Option(name: .customLong("i2s-interleave"), help: "I2_S output interleave: 128 (x86) or 64 (ARM).") var i2sInterleave: Int = 128
     @Option(name: .customLong("input-i2s-interleave"), help: "I2_S interleave of the input: 128, 64 or auto (the file's key, else a perplexity probe of both with the engine); default: the file's key, else 128.") var inputI2SInterleave: String?
-    @Option(name: .customLong("tl-scale"), help: "TL1/TL2 output scale: tail (in each tensor) or tensor (separate <name>_scale F32 tensors, as bitnet.cpp's converter writes).") var tlScale: Conversion.TLScale = .tail
+    @Option(name: .customLong("tl-scale"), help: "TL1/TL2 output scale: tail (in each tensor, as bitnet.cpp's converter writes) or tensor (separate <name>_scale F32 tensors, which bitnet.cpp cannot load).") var tlScale: Conversion.TLScale = .tail
     @Flag(inversion: .prefixedNo, help: "Check that input and output give the same greedy tokens (default: when the engine runs both).") var verify: Bool?
 
     func validate() throws {
