@@ -37,8 +37,12 @@ enum Warnings {
         if !ambiguous.isEmpty && TypeDialect.hint(architecture: arch, fileType: i.fileType) == nil {
             add("type_id_resolved_by_size", "type ids \(Set(ambiguous.map(\.typeID)).sorted().map(String.init).joined(separator: ", ")) mean different things in mainline ggml and bitnet.cpp; resolved from tensor sizes as \(Set(ambiguous.map(\.type.name)).sorted().joined(separator: ", "))")
         }
-        if arch == "bitnet" && i.ternaryFormat != nil {
-            add("bitnet_arch_silu", "architecture 'bitnet' runs a SiLU FFN in llama.cpp; BitNet b1.58 2B-4T weights need ReLU² ('bitnet-b1.58')")
+        // 'bitnet' (SiLU) is right for 1bitLLM's bitnet_b1_58 models (multi-head attention); grouped-query attention or
+        // the 2B-4T dimensions mean Microsoft's 2B-4T design, trained with ReLU²
+        let sh = i.shape
+        let gqa = sh.heads.map { h in sh.kvHeads.map { $0 < h } ?? false } ?? false
+        if arch == "bitnet" && i.ternaryFormat != nil && (gqa || (sh.hidden == 2560 && sh.ffn == 6912)) {
+            add("bitnet_arch_silu", "architecture 'bitnet' runs a SiLU FFN in llama.cpp (right for 1bitLLM's bitnet_b1_58 models), but this file has the shape of Microsoft's 2B-4T (\(gqa ? "grouped-query attention" : "hidden 2560, FFN 6912")), whose weights need ReLU² ('bitnet-b1.58')")
         }
         if formats.contains(.bitnet32_f16) {
             add("bitnet32_f16_layout", "tensors use BitNet.rs's BitNet32-F16 layout under type id 36, recognised by size; bitnet.cpp and llama.cpp read id 36 as something else")

@@ -7,9 +7,14 @@ import GGUF
 @Suite struct InspectionTests {
     /// A small model built with the writer: `layers` ternary tensors of `format` plus an embedding.
     static func build(arch: String?, format: TensorFormat, ternaryBytes: Int? = nil, embedding: TensorFormat = .f16,
-                      pre: String? = "llama-bpe", fileType: UInt32? = nil) throws -> GGUFFile {
+                      pre: String? = "llama-bpe", fileType: UInt32? = nil,
+                      heads: (q: UInt32, kv: UInt32)? = nil) throws -> GGUFFile {
         var w = try GGUFWriter()
         if let arch { w.set("general.architecture", .string(arch)) }
+        if let arch, let heads {
+            w.set("\(arch).attention.head_count", .uint32(heads.q))
+            w.set("\(arch).attention.head_count_kv", .uint32(heads.kv))
+        }
         if let fileType { w.set("general.file_type", .uint32(fileType)) }
         w.set("tokenizer.ggml.model", .string("gpt2"))
         if let pre { w.set("tokenizer.ggml.pre", .string(pre)) }
@@ -90,6 +95,19 @@ import GGUF
         let unknown = ModelInspector.inspect(try Self.build(arch: "mamba", format: .q8_0))
         #expect(unknown.warnings.contains { $0.id == "unknown_architecture" })
         #expect(unknown.compatibility["bitnet_doctor"]?.ok == false)
+    }
+
+    /// 'bitnet' (SiLU FFN) is right for 1bitLLM's multi-head bitnet_b1_58 models and wrong for 2B-4T's design
+    /// (grouped-query attention, ReLU²): the warning follows the attention layout, not the name alone.
+    @Test func bitnetArchWarningOnlyForTheGroupedQueryDesign() throws {
+        let gqa = ModelInspector.inspect(try Self.build(arch: "bitnet", format: .i2_s, heads: (20, 5)))
+        #expect(gqa.shape.heads == 20 && gqa.shape.kvHeads == 5)
+        #expect(gqa.warnings.contains { $0.id == "bitnet_arch_silu" })
+        let mha = ModelInspector.inspect(try Self.build(arch: "bitnet", format: .i2_s, heads: (16, 16)))
+        #expect(mha.shape.heads == 16 && mha.shape.kvHeads == 16)
+        #expect(!mha.warnings.contains { $0.id == "bitnet_arch_silu" })
+        let right = ModelInspector.inspect(try Self.build(arch: "bitnet-b1.58", format: .i2_s, heads: (20, 5)))
+        #expect(!right.warnings.contains { $0.id == "bitnet_arch_silu" })
     }
 
     @Test func bytesPerTokenCountsEveryWeightTheHeadAndOneEmbeddingRow() throws {
