@@ -172,7 +172,7 @@ import TestSupport
         row.withUnsafeMutableBufferPointer { s.model.weights.tokenEmbedding.row(5, into: $0.baseAddress!) }
         #expect(row == Array(dequantized[5 * 256..<6 * 256]))
         #expect(try ModelInspector.inspect(path: iqURL.path).compatibility["bitnet_doctor"]?.ok == true)
-        let (logits, iqCalls) = try Self.calls(["iq2_s_q8_K_gemv.scalar", "iq2_s_q8_K_gemv.avx2"]) { try s.logits(after: Self.prompt) }
+        let (logits, iqCalls) = try Self.calls(["iq2_s_q8_K_gemv.scalar", "iq2_s_q8_K_gemv.avx2", "iq2_s_q8_K_gemv.avx512vnni"]) { try s.logits(after: Self.prompt) }
         #expect(iqCalls > 0)
         let ref = try SynthFixtures.session(f32URL).logits(after: Self.prompt)
         let scale = ref.map { abs($0) }.max() ?? 1
