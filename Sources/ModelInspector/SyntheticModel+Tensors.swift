@@ -54,6 +54,7 @@ extension SyntheticModel {
             case .tl1: try out.write(TensorCodec.encodeTL1(values: values, rows: dims[1], cols: dims[0], scale: scale, config: config!))
             case .tl2: try out.write(TensorCodec.encodeTL2(values: values, rows: dims[1], cols: dims[0], scale: scale, config: config!))
             case .bitnet32_f16: try out.write(TensorCodec.encodeBitNet32F16(values: values, scale: scale))
+            case .iq2_s: try out.write(TensorCodec.encodeIQ2S(values: values, scale: scale))
             case .f16: try out.write(TensorCodec.encodeF16(values.map { Float($0) * scale }))
             case .f32: try out.write(TensorCodec.encodeF32(values.map { Float($0) * scale }))
             }

@@ -9,7 +9,7 @@ public enum SyntheticModel {
     }
 
     public enum WeightFormat: String, CaseIterable, Sendable {
-        case i2_s, tq2_0, tq1_0, tl1, tl2, bitnet32_f16 = "bitnet32-f16", f16, f32
+        case i2_s, tq2_0, tq1_0, tl1, tl2, bitnet32_f16 = "bitnet32-f16", iq2_s, f16, f32
         public var tensorFormat: TensorFormat {
             switch self {
             case .i2_s: .i2_s
@@ -18,12 +18,13 @@ public enum SyntheticModel {
             case .tl1: .tl1
             case .tl2: .tl2
             case .bitnet32_f16: .bitnet32_f16
+            case .iq2_s: .iq2_s
             case .f16: .f16
             case .f32: .f32
             }
         }
         /// `general.file_type`: bitnet.cpp's TL1/TL2/I2_S are 38/39/40; TQ1_0/TQ2_0 are 36/37 in both llama.cpps;
-        /// BitNet32-F16 has no published value (the key is left out).
+        /// BitNet32-F16 has no published value (the key is left out); IQ2_S is llama.cpp's 28.
         var fileType: UInt32? {
             switch self {
             case .i2_s: 40
@@ -32,10 +33,12 @@ public enum SyntheticModel {
             case .tl1: 38
             case .tl2: 39
             case .bitnet32_f16: nil
+            case .iq2_s: 28
             case .f16: 1
             case .f32: 0
             }
         }
+        /// Quantized layer weights (everything but F16/F32); all but IQ2_S store the ternary values exactly.
         var isTernary: Bool { self != .f16 && self != .f32 }
     }
 
@@ -130,7 +133,7 @@ public enum SyntheticModel {
             if d.vocab == 0 { d.vocab = BuiltinVocabulary.tokens().tokens.count }
         }
         let f = o.format
-        if f == .tq1_0 || f == .tq2_0, d.hidden % 256 != 0 || d.ffn % 256 != 0 {
+        if f == .tq1_0 || f == .tq2_0 || f == .iq2_s, d.hidden % 256 != 0 || d.ffn % 256 != 0 {
             throw GGUFError(.invalidArgument, at: nil, "shape \(o.shape.rawValue) (hidden \(d.hidden), ffn \(d.ffn)) is not a multiple of 256, which \(f.rawValue) needs; use i2_s, f16 or f32")
         }
         if f == .i2_s, d.hidden % o.i2sInterleave != 0 || d.ffn % o.i2sInterleave != 0 {

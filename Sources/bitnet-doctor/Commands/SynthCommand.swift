@@ -16,7 +16,7 @@ struct SynthCommand: AsyncParsableCommand {
 
     @Argument(help: "Output GGUF path.") var output: String
     @Option(help: "Model shape: tiny, 700m, 2b-4t, 3b.") var shape: SyntheticModel.Shape = .tiny
-    @Option(help: "Layer weight format: i2_s, tq2_0, tq1_0, tl1, tl2, bitnet32-f16 (ternary), f16, f32.") var format: SyntheticModel.WeightFormat = .i2_s
+    @Option(help: "Layer weight format: i2_s, tq2_0, tq1_0, tl1, tl2, bitnet32-f16 (ternary, exact), iq2_s (approximates the ternary values: IQ2_S has no zero), f16, f32.") var format: SyntheticModel.WeightFormat = .i2_s
     @Option(help: "token_embd.weight (the tied head) type: f16, q8_0, q6_k, f32 (default f16; f32 with --format f32).") var embedding: SyntheticModel.EmbeddingFormat?
     @Option(name: .customLong("tl-config"), help: "TL1/TL2 tile configuration BM,BK,bm for shapes without a published preset (default: a common one that tiles).") var tlConfig: String?
     @Option(help: "Architecture: bitnet-b1.58 (ReLU², bitnet.cpp) or bitnet (mainline llama.cpp).") var arch: SyntheticModel.Architecture = .bitnetB158
