@@ -19,10 +19,9 @@ import TestSupport
         }
     }
 
-    /// IQ2_S (synth's approximation of the same ternary weights): llama.cpp's tokens for two of the three prompts;
-    /// the third parts at token 14 on a near tie, because our IQ2_S × Q8_K kernel sums in the generic C order, not in
-    /// the lane order of llama.cpp's AVX2 dot (the TQ formats have such an emulation, X86TernaryQ8K; IQ2_S not yet).
-    /// Recorded as a known issue, so the test reports it once the orders match.
+    /// IQ2_S (synth's approximation of the same ternary weights): llama.cpp's tokens for all three prompts. The third
+    /// parted at token 14 on a near tie while our IQ2_S × Q8_K kernel summed in ggml's generic C order; it now sums in
+    /// the lane order of llama.cpp's x86 (AVX2) dot (iq2s.c, IQ2SKernelTests).
     @Test func iq2sLlamaCppParityGreedyTokens() throws {
         let golden = try GoldenFile.load("synth-bitnet-iq2_s-seed7.json")
         #expect(golden.meta["synth_seed"] == "7" && golden.meta["synth_format"] == "iq2_s")
@@ -32,10 +31,7 @@ import TestSupport
             let r = try session.generate(promptTokens: c.prompt_tokens, options: GenerateOptions(maxTokens: golden.tokens))
             if r.generatedTokens == c.generated_tokens { agree += 1 }
         }
-        #expect(agree >= 2)
-        withKnownIssue("IQ2_S × Q8_K is not summed in llama.cpp's AVX2 lane order yet") {
-            #expect(agree == golden.cases.count)
-        }
+        #expect(agree == golden.cases.count)
     }
 
     /// Default numerics (per-token int8): the ternary formats give bit-identical logits on identical weights.
