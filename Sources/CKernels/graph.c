@@ -264,3 +264,19 @@ void ck_g_gelu_mul(float *g, const float *u, size_t n) {
         g[i] = 0.5f * x * (1.0f + tanhf(0.7978845608f * x * (1.0f + 0.044715f * x * x))) * u[i];
     }
 }
+
+/* ------------------------------------------------------------- residual add */
+#if CK_X86
+CK_AVX2 static void add_avx2(const float *a, const float *b, float *y, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)));
+    for (; i < n; i++) y[i] = a[i] + b[i];
+}
+#endif
+
+void ck_add_f32(const float *a, const float *b, float *y, size_t n) {
+#if CK_X86
+    if (ck_avx2()) { add_avx2(a, b, y, n); return; }
+#endif
+    for (size_t i = 0; i < n; i++) y[i] = a[i] + b[i];
+}

@@ -152,4 +152,18 @@ import CKernels
             }
         }
     }
+
+    /// The residual add: IEEE a + b for every element on every path (awkward lengths for the vector tail).
+    @Test(arguments: [1, 7, 8, 1003, 2560])
+    func residualAddIsExactOnEveryPath(n: Int) {
+        var rng = Rng(12)
+        let a = rng.floats(n, -4, 4), b = rng.floats(n, -4, 4)
+        for y in Paths.each({ () -> [Float] in
+            var y = [Float](repeating: .nan, count: n)
+            ck_add_f32(a, b, &y, n)
+            return y
+        }) {
+            #expect(y == zip(a, b).map { $0 + $1 })
+        }
+    }
 }

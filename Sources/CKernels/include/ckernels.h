@@ -52,7 +52,7 @@ int ck_kernel_count(void);
 /// Stable id of kernel i, e.g. "i2s_i8_gemv.avx2"; NULL when out of range.
 const char *ck_kernel_name(int i);
 /// How many times kernel i ran since the last reset (one per call, i.e. per row batch). Matrix kernels,
-/// quantizers, rmsnorm, softmax, RoPE and FFN activations are counted; single dots (ck_dot_*), row conversions
+/// quantizers and the per-token graph ops (ck_g_*) are counted; single dots (ck_dot_*), row conversions
 /// and elementwise helpers are building blocks and are not.
 uint64_t ck_kernel_calls(int i);
 /// The same count for calls made on the calling thread only (never reset): lets a caller measure its own
@@ -177,31 +177,6 @@ void ck_bf16_gemv(const uint16_t *w, size_t n, size_t row0, size_t row1, const f
 void ck_f16_gemm(const uint16_t *w, size_t n, size_t row0, size_t row1, const float *x, size_t ldx,
                  size_t ntok, float *out, size_t ldo);
 
-/* ------------------------------------------------------- float helpers */
-/// out = x / sqrt(mean(x²) + eps) * w (w may be NULL). Sum of squares in double on both paths (different
-/// order), scale as float; tolerance 4 ulp per element. out may equal x.
-void ck_rmsnorm(const float *x, const float *w, float *out, size_t n, float eps);
-/// In place: x = exp(x − max) / Σ; sum in double. AVX2 uses a polynomial exp (<= 2 ulp); tolerance 1e-6 rel.
-void ck_softmax(float *x, size_t n);
-/// RoPE: fills cs[i] = cos(θ_i) and cs[n_dims/2 + i] = sin(θ_i) for i < n_dims/2, θ_i = pos · base^(−2i/n_dims)
-/// computed as ggml does (theta_scale = powf(base, −2/n_dims), θ multiplied by it step by step, cosf/sinf).
-void ck_rope_cache(float pos, size_t n_dims, float freq_base, float *cs);
-/// Rotates the first n_dims dims of each of n_heads heads (head_dim apart) of x in place.
-/// CK_ROPE_NORMAL pairs (2i, 2i+1); CK_ROPE_NEOX pairs (i, i + n_dims/2). Same bits on every path.
-enum { CK_ROPE_NORMAL = 0, CK_ROPE_NEOX = 2 };
-void ck_rope_apply(float *x, size_t n_heads, size_t head_dim, size_t n_dims, const float *cs, int style);
-/// y = x / (1 + exp(−x)); relu²: y = max(x,0)²; the *_mul forms compute act(g) · u (gated FFN).
-void ck_silu(const float *x, float *y, size_t n);
-void ck_relu2(const float *x, float *y, size_t n);
-void ck_silu_mul(const float *g, const float *u, float *y, size_t n);
-void ck_relu2_mul(const float *g, const float *u, float *y, size_t n);
-/// y = a ⊙ b, y = a + b, y *= s, y += a·x (same bits on every path: no FMA).
-void ck_mul_f32(const float *a, const float *b, float *y, size_t n);
-void ck_add_f32(const float *a, const float *b, float *y, size_t n);
-void ck_scale_f32(float *y, float s, size_t n);
-void ck_axpy_f32(float *y, float a, const float *x, size_t n);
-void ck_axpy_f16(float *y, float a, const uint16_t *x, size_t n);
-
 /* ------------------------------------------------------------ thread pool */
 typedef struct ck_pool ck_pool;
 /// fn(ctx, task, thread): task in [0, n_tasks), thread in [0, n_threads) (0 = the caller).
@@ -319,6 +294,8 @@ void ck_g_swiglu(float *g, const float *u, size_t n);
 void ck_g_relu2_mul(float *g, const float *u, size_t n);
 /// g = 0.5·g·(1 + tanhf(0.7978845608·g·(1 + 0.044715·g·g)))·u, left to right.
 void ck_g_gelu_mul(float *g, const float *u, size_t n);
+/// y = a + b, elementwise (the residual add; the same bits on every path).
+void ck_add_f32(const float *a, const float *b, float *y, size_t n);
 /// llamafile tinyBLAS dot: lane i < 16 accumulates a[i+16k]·b[i+16k] by fma in k order (a short tail is
 /// skipped, not padded), then the 16-lane reduce tree.
 float ck_g_dot16(const float *a, const float *b, size_t n);
