@@ -116,11 +116,12 @@ CK_AVX2 static inline void tq1_decode_avx2(const ck_block_tq1_0 *x, __m256i c[8]
 
 /* ------------------------------------------------------------ per-token int8 */
 
-#define TQ_I8_GEMV(NAME, BLOCK, CODES, DECODE, KS, KA)                                                        \
+/* FIRST: a statement tried before the shared paths (TQ1_0's AVX-512 rows), or nothing. */
+#define TQ_I8_GEMV(NAME, BLOCK, CODES, DECODE, KS, KA, FIRST)                                                 \
     void ck_##NAME##_i8_gemv(const BLOCK *w, size_t n, size_t row0, size_t row1, const int8_t *q,             \
                              int32_t *out) {                                                                  \
         const size_t nb = n / CK_QK_K;                                                                        \
-        if (TQ_512_OK(NAME)) { ck_count(K_TQ1_I8_512); ck_tq1_0_i8_rows_avx512((const void *)w, nb, row0, row1, q, out); return; } \
+        FIRST                                                                                                 \
         if (TQ_VNNI_OK) { ck_count(KA##_VNNI); NAME##_i8_rows_vnni(w, nb, row0, row1, q, out); return; }     \
         if (TQ_AVX2_OK) { ck_count(KA); NAME##_i8_rows_avx2(w, nb, row0, row1, q, out); return; }            \
         ck_count(KS);                                                                                         \
@@ -261,10 +262,7 @@ CK_AVXVNNI static void tq2_0_i8_rows_vnni(const ck_block_tq2_0 *w, size_t nb, si
 #define tq1_0_i8_rows_avx2 ck_tq1_0_i8_rows_avx2
 #define tq1_0_i8_rows_vnni ck_tq1_0_i8_rows_vnni
 #define TQ_VNNI_OK ck_vnni()
-/* TQ1_0 only: tq1.c's AVX-512 rows. */
-#define TQ_512_OK(NAME) (TQ_IS_TQ1_##NAME && ck_avx512())
-#define TQ_IS_TQ1_tq1_0 1
-#define TQ_IS_TQ1_tq2_0 0
+#define TQ1_512_FIRST if (ck_avx512()) { ck_count(K_TQ1_I8_512); ck_tq1_0_i8_rows_avx512(w, nb, row0, row1, q, out); return; }
 #else
 #define TQ_AVX2_OK 0
 #define TQ_STUBS(NAME, BLOCK)                                                                                 \
@@ -277,10 +275,7 @@ CK_AVXVNNI static void tq2_0_i8_rows_vnni(const ck_block_tq2_0 *w, size_t nb, si
 TQ_STUBS(tq2_0, ck_block_tq2_0)
 TQ_STUBS(tq1_0, ck_block_tq1_0)
 #define TQ_VNNI_OK 0
-#define TQ_512_OK(NAME) 0
-static inline void ck_tq1_0_i8_rows_avx512(const void *w, size_t nb, size_t a, size_t b, const int8_t *q, int32_t *o) {
-    (void)w; (void)nb; (void)a; (void)b; (void)q; (void)o;
-}
+#define TQ1_512_FIRST
 static void tq2_0_i8_rows_vnni(const ck_block_tq2_0 *w, size_t nb, size_t a, size_t b, const int8_t *q, int32_t *o) {
     (void)w; (void)nb; (void)a; (void)b; (void)q; (void)o;
 }
@@ -295,8 +290,8 @@ static void tq1_0_i8_rows_vnni(const ck_block_tq1_0 *w, size_t nb, size_t a, siz
 #define K_TQ2_I8_AVX2_Q8K K_TQ2_Q8K_AVX2
 #define K_TQ1_I8_SCALAR_Q8K K_TQ1_Q8K_SCALAR
 #define K_TQ1_I8_AVX2_Q8K K_TQ1_Q8K_AVX2
-TQ_I8_GEMV(tq2_0, ck_block_tq2_0, tq2_codes, tq2_decode_avx2, K_TQ2_I8_SCALAR, K_TQ2_I8_AVX2)
-TQ_I8_GEMV(tq1_0, ck_block_tq1_0, tq1_codes, tq1_decode_avx2, K_TQ1_I8_SCALAR, K_TQ1_I8_AVX2)
+TQ_I8_GEMV(tq2_0, ck_block_tq2_0, tq2_codes, tq2_decode_avx2, K_TQ2_I8_SCALAR, K_TQ2_I8_AVX2, /* none */)
+TQ_I8_GEMV(tq1_0, ck_block_tq1_0, tq1_codes, tq1_decode_avx2, K_TQ1_I8_SCALAR, K_TQ1_I8_AVX2, TQ1_512_FIRST)
 
 /* ------------------------------------------------------------ repack to I2_S */
 

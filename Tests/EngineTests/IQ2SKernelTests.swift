@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+@testable import Engine
 @testable import GGUF
 import Testing
 
@@ -11,17 +12,7 @@ import Testing
 @Suite(.serialized) struct IQ2SKernelTests {
     static func half(_ v: Float) -> [UInt8] { let b = Float16(v).bitPattern; return [UInt8(b & 0xff), UInt8(b >> 8)] }
 
-    struct Rng {
-        var s: UInt64
-        mutating func next() -> UInt64 {
-            s &+= 0x9E37_79B9_7F4A_7C15
-            var z = s
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
-    }
+    typealias Rng = SplitMix64
 
     /// The x86 llama.cpp result for one row (`w` holds its blocks).
     static func reference(_ w: ArraySlice<UInt8>, _ y: [ck_block_q8_K]) -> Float {
@@ -81,7 +72,7 @@ import Testing
 
     @Test(arguments: [256, 768, 2560, 6912])
     func everyPathEqualsLlamaCppX86(n: Int) throws {
-        var g = Rng(s: UInt64(n))
+        var g = Rng(state: UInt64(n))
         let rows = 5
         var w: [UInt8] = []
         for _ in 0..<(rows * n / 256) { w += Self.half(0.0005 + 0.002 * g.unit()) + (0..<80).map { _ in UInt8(truncatingIfNeeded: g.next()) } }
@@ -114,7 +105,7 @@ import Testing
     }
 
     @Test func rowRangeWritesOnlyItsRows() {
-        var g = Rng(s: 3)
+        var g = Rng(state: 3)
         let rows = 6, n = 512
         var w: [UInt8] = []
         for _ in 0..<(rows * n / 256) { w += Self.half(0.001) + (0..<80).map { _ in UInt8(truncatingIfNeeded: g.next()) } }
@@ -129,4 +120,9 @@ import Testing
             #expect(ck_kernel_index(name) >= 0, "\(name)")
         }
     }
+}
+
+extension SplitMix64 {
+    /// A float in [0, 1) from the top 24 bits.
+    mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
 }

@@ -8,11 +8,7 @@ import TestSupport
 /// `--head screened`: greedy tokens are the exact head's; the screen's bound holds; exact rows equal the full gemv.
 @Suite struct ScreenedHeadTests {
     static func session(_ url: URL, head: HeadPrecision, threads: Int = 1) throws -> Session {
-        var o = ModelOptions()
-        o.head = head
-        o.threads = threads
-        o.contextSize = 128
-        return Session(model: try Model.load(url: url, options: o))
+        try Int8HeadTests.session(url, head: head, threads: threads)
     }
 
     /// Greedy tokens with the screened head equal the exact head's, token for token, at 1, 2 and 3 threads, with
