@@ -238,6 +238,9 @@ void ck_q8_head_gemv(const int8_t *w, const uint16_t *wd, size_t n, size_t row0,
 int ck_q8_head_fits(size_t n);
 /// Q8_0 blocks → the split layout (codes, scales).
 void ck_q8_head_split(const ck_block_q8_0 *blocks, size_t nb, int8_t *codes, uint16_t *scales);
+/// One float row (n % 32 == 0) → the split layout with ck_quantize_q8_0's reference rounding (CK_Q8_REF), the
+/// same codes and scales as ck_quantize_q8_0 + ck_q8_head_split on every path (the AVX2 path vectorizes it).
+void ck_q8_head_quantize_row(const float *x, size_t n, int8_t *codes, uint16_t *scales);
 
 /* ------------------------------------------------------ screened output head (headscreen.c) */
 /// `--head screened`: `ck_q8_head_gemv` (same `out`, bit for bit) that also writes, per row r, p[r] = Σ_b d_b·x1b[b]

@@ -69,7 +69,7 @@ public struct Receipt: Codable, Sendable, Equatable {
     public var build: String
     public var environment: [String: String]
     public var cpu: CPU
-    /// Load-time speed options that change numerics; absent when every option is at its exact default.
+    /// Load-time speed options of the output head; absent when the head ran exact and was asked for by name.
     public struct Options: Codable, Sendable, Equatable {
         /// "int8": the float output head re-quantized to Q8_0 rows at load. "screened": the int8 head with a rigorous
         /// per-row error bound and the exact dot for every row that can be the argmax.
@@ -86,6 +86,9 @@ public struct Receipt: Codable, Sendable, Equatable {
         /// "screened": screened tokens and tokens that fell back to the whole exact head.
         public var head_screened_tokens: Int? = nil
         public var head_fallbacks: Int? = nil
+        /// `--head auto`: the choice made at load and why (e.g. "auto: screened (the F16 head is 56% of the bytes per
+        /// token)"); absent when the head was asked for by name.
+        public var head_choice: String? = nil
     }
     public var options: Options? = nil
     /// Load-time re-encodings of the file's weights, e.g. "TL2→I2_S (load-time repack): 210 tensors"; absent when
