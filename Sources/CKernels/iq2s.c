@@ -20,6 +20,7 @@
 #include "ck_internal.h"
 #include "iq2s_grid.h"
 #include <math.h>
+#include <stdlib.h>
 
 #define IQ2S_BYTES 82
 
@@ -105,22 +106,25 @@ CK_AVX512 static inline __m256i chunk_q_avx512(const uint8_t *sg, const int8_t *
 
 /* The eight lanes of one block, two chunks per step in two accumulators: maddubs (pairs at most 2·43·127, no
  * saturation), madd with the chunk's two scales. CHUNK_Q is the path's sign step. */
-#define IQ2S_BLOCK_LANES(ATTR, NAME, CHUNK_Q)                                                                    \
-    ATTR static inline __m256i NAME(const uint8_t *blk, const int8_t *q) {                                       \
+#define IQ2S_GRID_LOOKUP(blk, g, c) chunk_grid((blk) + 2 + 4 * (c), (blk)[66 + (c)])
+#define IQ2S_GRID_EXPANDED(blk, g, c) _mm256_loadu_si256((const __m256i *)(g) + (c))
+/* GRID(blk, g, c): chunk c's grid vector, looked up (gemv) or from a row expanded once (gemm, g = its 256 bytes). */
+#define IQ2S_BLOCK_LANES(ATTR, NAME, CHUNK_Q, GRID)                                                              \
+    ATTR static inline __m256i NAME(const uint8_t *blk, const uint8_t *g, const int8_t *q) {                     \
         const __m256i s16 = block_scales16(blk);                                                                 \
         __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256();                                       \
         for (int c = 0; c < 8; c += 2) {                                                                         \
-            const __m256i p0 = _mm256_maddubs_epi16(chunk_grid(blk + 2 + 4 * c, blk[66 + c]),                    \
-                                                    CHUNK_Q(blk + 34 + 4 * c, q + 32 * c));                      \
-            const __m256i p1 = _mm256_maddubs_epi16(chunk_grid(blk + 6 + 4 * c, blk[67 + c]),                    \
-                                                    CHUNK_Q(blk + 38 + 4 * c, q + 32 * c + 32));                 \
+            const __m256i p0 = _mm256_maddubs_epi16(GRID(blk, g, c), CHUNK_Q(blk + 34 + 4 * c, q + 32 * c));     \
+            const __m256i p1 = _mm256_maddubs_epi16(GRID(blk, g, c + 1), CHUNK_Q(blk + 38 + 4 * c, q + 32 * c + 32)); \
             a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(p0, chunk_scale(s16, c)));                               \
             a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(p1, chunk_scale(s16, c + 1)));                           \
         }                                                                                                        \
         return _mm256_add_epi32(a0, a1);                                                                         \
     }
-IQ2S_BLOCK_LANES(CK_AVX2, block_lanes_avx2, chunk_q_avx2)
-IQ2S_BLOCK_LANES(CK_AVX512, block_lanes_avx512, chunk_q_avx512)
+IQ2S_BLOCK_LANES(CK_AVX2, block_lanes_avx2, chunk_q_avx2, IQ2S_GRID_LOOKUP)
+IQ2S_BLOCK_LANES(CK_AVX512, block_lanes_avx512, chunk_q_avx512, IQ2S_GRID_LOOKUP)
+IQ2S_BLOCK_LANES(CK_AVX2, block_lanes_x_avx2, chunk_q_avx2, IQ2S_GRID_EXPANDED)
+IQ2S_BLOCK_LANES(CK_AVX512, block_lanes_x_avx512, chunk_q_avx512, IQ2S_GRID_EXPANDED)
 
 /* Rows: the block's lanes, then acc = fma(d_w·d_y, lanes, acc) (F16C inline: a call per block would spill acc). */
 #define IQ2S_GEMV(ATTR, NAME, LANES)                                                                             \
@@ -133,7 +137,7 @@ IQ2S_BLOCK_LANES(CK_AVX512, block_lanes_avx512, chunk_q_avx512)
                 _mm_prefetch((const char *)blk + CK_STREAM_PREFETCH, _MM_HINT_T0);                               \
                 _mm_prefetch((const char *)blk + CK_STREAM_PREFETCH + 64, _MM_HINT_T0);                          \
                 const float d = _cvtsh_ss(ck_load_u16(blk)) * y[b].d;                                            \
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(LANES(blk, y[b].qs)), acc);          \
+                acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(LANES(blk, NULL, y[b].qs)), acc);    \
             }                                                                                                    \
             float a[8];                                                                                          \
             _mm256_storeu_ps(a, acc);                                                                            \
@@ -142,7 +146,52 @@ IQ2S_BLOCK_LANES(CK_AVX512, block_lanes_avx512, chunk_q_avx512)
     }
 IQ2S_GEMV(CK_AVX2, gemv_avx2, block_lanes_avx2)
 IQ2S_GEMV(CK_AVX512, gemv_avx512, block_lanes_avx512)
+
+/* Batched prefill: each row's grid vectors are looked up once (the costly part, 32 table loads per block) into `g`
+ * (nb·256 bytes), then every token's lanes come from them with the gemv's integer steps and float order, so each
+ * output is the gemv's, bit for bit. */
+#define IQ2S_GEMM(ATTR, NAME, LANES)                                                                             \
+    ATTR static void NAME(const uint8_t *w, size_t nb, size_t row0, size_t row1, const ck_block_q8_K *const *ys, \
+                          size_t T, float *out, size_t ldo, uint8_t *g) {                                        \
+        for (size_t r = row0; r < row1; r++) {                                                                   \
+            const uint8_t *p = w + r * nb * IQ2S_BYTES;                                                          \
+            for (size_t b = 0; b < nb; b++)                                                                      \
+                for (int c = 0; c < 8; c++)                                                                      \
+                    _mm256_storeu_si256((__m256i *)(g + 256 * b) + c, IQ2S_GRID_LOOKUP(p + b * IQ2S_BYTES, g, c)); \
+            for (size_t t = 0; t < T; t++) {                                                                     \
+                const ck_block_q8_K *y = ys[t];                                                                  \
+                __m256 acc = _mm256_setzero_ps();                                                                \
+                for (size_t b = 0; b < nb; b++) {                                                                \
+                    const uint8_t *blk = p + b * IQ2S_BYTES;                                                     \
+                    const float d = _cvtsh_ss(ck_load_u16(blk)) * y[b].d;                                        \
+                    acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(LANES(blk, g + 256 * b, y[b].qs)), acc); \
+                }                                                                                                \
+                float a[8];                                                                                      \
+                _mm256_storeu_ps(a, acc);                                                                        \
+                out[t * ldo + r] = finish(a);                                                                    \
+            }                                                                                                    \
+        }                                                                                                        \
+    }
+IQ2S_GEMM(CK_AVX2, gemm_avx2, block_lanes_x_avx2)
+IQ2S_GEMM(CK_AVX512, gemm_avx512, block_lanes_x_avx512)
 #endif
+
+void ck_iq2_s_q8_K_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *const *ys, size_t T,
+                        float *out, size_t ldo) {
+    const size_t nb = n / CK_QK_K;
+#if CK_X86
+    if (ck_avx2() && T > 1) {
+        uint8_t *g = malloc(nb * 256);
+        if (g) {
+            if (ck_avx512()) { ck_count(K_IQ2S_Q8K_GEMM_AVX512); gemm_avx512(w, nb, row0, row1, ys, T, out, ldo, g); }
+            else { ck_count(K_IQ2S_Q8K_GEMM_AVX2); gemm_avx2(w, nb, row0, row1, ys, T, out, ldo, g); }
+            free(g);
+            return;
+        }
+    }
+#endif
+    for (size_t t = 0; t < T; t++) ck_iq2_s_q8_K_gemv(w, n, row0, row1, ys[t], out + t * ldo);
+}
 
 void ck_iq2_s_q8_K_gemv(const uint8_t *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *y, float *out) {
     const size_t nb = n / CK_QK_K;

@@ -322,9 +322,13 @@ void ck_g_kv_store(const float *k, const float *v, uint16_t *kdst, uint16_t *vds
 /// S_b exact, float multiply then add in block order (no FMA): the same bits on every path. n % 32 == 0;
 /// row r at w + r·(n/32)·10.
 void ck_bn32_i8_gemv_f32(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, float s, float *out);
-/// IQ2_S × Q8_K (ggml's generic ggml_vec_dot_iq2_s_q8_K order: exact block integers, then
-/// sumf += (d_w·d_y)·bsum, out = 0.125·sumf). n % 256 == 0; row r at w + r·(n/256)·82. Same bits on every path.
+/// IQ2_S × Q8_K with the numerics of llama.cpp's x86 build (iq2s.c: eight exact integer lanes per block, an fma per
+/// lane in block order, ggml's hsum_float_8, × 0.125). n % 256 == 0; row r at w + r·(n/256)·82. Same bits on every path.
 void ck_iq2_s_q8_K_gemv(const uint8_t *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *y, float *out);
+/// Batched prefill: out[t·ldo + r] = ck_iq2_s_q8_K_gemv(row r, ys[t]) for T tokens, bit for bit; each row's grid
+/// vectors are looked up once for all tokens (nb·256 bytes of scratch per call). T = 1 or no AVX2: the gemv per token.
+void ck_iq2_s_q8_K_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *const *ys, size_t T,
+                        float *out, size_t ldo);
 /// Load-time repacks into the I2_S 128-weight interleave (dst: rows·cols/4 code bytes, zeroed first; the caller
 /// appends the scale tail). TL1/TL2 follow the GGUF layer's reference walks (TensorCodec+TL1/TL2) for the tile
 /// configuration (BM, BK, bm); `scratch` holds rows·cols bytes (the codes in row order). Return 0, -1 for a
