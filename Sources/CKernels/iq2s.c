@@ -193,16 +193,83 @@ CK_AVX512 static inline __m256i iq2s_lanes16_avx512(const int16_t *w, const int8
     return iq2s_pairs_to_lanes(_mm512_castsi512_si256(a), _mm512_extracti64x4_epi64(a, 1));
 }
 
+/* Two rows' lanes against one q, widened once. */
+CK_AVX2 static inline void iq2s_lanes16x2_avx2(const int16_t *w0, const int16_t *w1, const int8_t *q, __m256i *l0, __m256i *l1) {
+    __m256i lo0 = _mm256_setzero_si256(), hi0 = lo0, lo1 = lo0, hi1 = lo0;
+    for (int c = 0; c < 8; c++) {
+        const __m256i qa = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(q + 32 * c)));
+        const __m256i qb = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(q + 32 * c + 16)));
+        lo0 = _mm256_add_epi32(lo0, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(w0 + 32 * c)), qa));
+        hi0 = _mm256_add_epi32(hi0, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(w0 + 32 * c + 16)), qb));
+        lo1 = _mm256_add_epi32(lo1, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(w1 + 32 * c)), qa));
+        hi1 = _mm256_add_epi32(hi1, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(w1 + 32 * c + 16)), qb));
+    }
+    *l0 = iq2s_pairs_to_lanes(lo0, hi0);
+    *l1 = iq2s_pairs_to_lanes(lo1, hi1);
+}
+
+CK_AVX512 static inline void iq2s_lanes16x2_avx512(const int16_t *w0, const int16_t *w1, const int8_t *q, __m256i *l0, __m256i *l1) {
+    __m512i a = _mm512_setzero_si512(), b = a;
+    for (int c = 0; c < 8; c++) {
+        const __m512i qc = _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(q + 32 * c)));
+        a = _mm512_dpwssd_epi32(a, _mm512_loadu_si512(w0 + 32 * c), qc);
+        b = _mm512_dpwssd_epi32(b, _mm512_loadu_si512(w1 + 32 * c), qc);
+    }
+    *l0 = iq2s_pairs_to_lanes(_mm512_castsi512_si256(a), _mm512_extracti64x4_epi64(a, 1));
+    *l1 = iq2s_pairs_to_lanes(_mm512_castsi512_si256(b), _mm512_extracti64x4_epi64(b, 1));
+}
+
+/* Two rows × four tokens: eight fma chains (each in its row's and token's block order). */
+#define IQ2S_PAIR_STEP(LANES2, t, A, B)                                                                          \
+    do {                                                                                                         \
+        __m256i l0, l1;                                                                                          \
+        LANES2(w0 + 256 * b, w1 + 256 * b, ys[t][b].qs, &l0, &l1);                                               \
+        A = _mm256_fmadd_ps(_mm256_set1_ps(d0 * ys[t][b].d), _mm256_cvtepi32_ps(l0), A);                         \
+        B = _mm256_fmadd_ps(_mm256_set1_ps(d1 * ys[t][b].d), _mm256_cvtepi32_ps(l1), B);                         \
+    } while (0)
+#define IQ2S_PAIR_STORE(t, A, B)                                                                                 \
+    do { _mm256_storeu_ps(a, A); out[(t) * ldo + r] = finish(a); _mm256_storeu_ps(a, B); out[(t) * ldo + r + 1] = finish(a); } while (0)
+
 /* One token's fma step of block b (the gemv's float operation). */
 #define IQ2S_TOKEN_STEP(LANES, acc, t)                                                                           \
     acc = _mm256_fmadd_ps(_mm256_set1_ps(dw * ys[t][b].d), _mm256_cvtepi32_ps(LANES(wb, ys[t][b].qs)), acc)
 /* Four tokens at a time share each block's w16 loads and overlap their four fma chains (each token's chain stays
  * in block order); then the rest one by one. */
-#define IQ2S_GEMM(ATTR, NAME, LANES)                                                                             \
+#define IQ2S_GEMM(ATTR, NAME, LANES, LANES2)                                                                     \
     ATTR static void NAME(const uint8_t *w, size_t nb, size_t row0, size_t row1, const ck_block_q8_K *const *ys, \
                           size_t T, float *out, size_t ldo, int16_t *w16) {                                      \
         float a[8];                                                                                              \
-        for (size_t r = row0; r < row1; r++) {                                                                   \
+        size_t r = row0;                                                                                         \
+        for (; r + 2 <= row1 && T >= 4; r += 2) {                                                                \
+            const uint8_t *p0 = w + r * nb * IQ2S_BYTES, *p1 = p0 + nb * IQ2S_BYTES;                             \
+            int16_t *w0 = w16, *w1 = w16 + 256 * nb;                                                             \
+            for (size_t b = 0; b < nb; b++) {                                                                    \
+                iq2s_expand16(p0 + b * IQ2S_BYTES, w0 + 256 * b);                                                \
+                iq2s_expand16(p1 + b * IQ2S_BYTES, w1 + 256 * b);                                                \
+            }                                                                                                    \
+            size_t t = 0;                                                                                        \
+            for (; t + 4 <= T; t += 4) {                                                                         \
+                __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;  \
+                for (size_t b = 0; b < nb; b++) {                                                                \
+                    const float d0 = _cvtsh_ss(ck_load_u16(p0 + b * IQ2S_BYTES));                                \
+                    const float d1 = _cvtsh_ss(ck_load_u16(p1 + b * IQ2S_BYTES));                                \
+                    IQ2S_PAIR_STEP(LANES2, t, a0, b0); IQ2S_PAIR_STEP(LANES2, t + 1, a1, b1);                    \
+                    IQ2S_PAIR_STEP(LANES2, t + 2, a2, b2); IQ2S_PAIR_STEP(LANES2, t + 3, a3, b3);                \
+                }                                                                                                \
+                IQ2S_PAIR_STORE(t, a0, b0); IQ2S_PAIR_STORE(t + 1, a1, b1);                                      \
+                IQ2S_PAIR_STORE(t + 2, a2, b2); IQ2S_PAIR_STORE(t + 3, a3, b3);                                  \
+            }                                                                                                    \
+            for (; t < T; t++) {                                                                                 \
+                __m256 a0 = _mm256_setzero_ps(), b0 = a0;                                                        \
+                for (size_t b = 0; b < nb; b++) {                                                                \
+                    const float d0 = _cvtsh_ss(ck_load_u16(p0 + b * IQ2S_BYTES));                                \
+                    const float d1 = _cvtsh_ss(ck_load_u16(p1 + b * IQ2S_BYTES));                                \
+                    IQ2S_PAIR_STEP(LANES2, t, a0, b0);                                                           \
+                }                                                                                                \
+                IQ2S_PAIR_STORE(t, a0, b0);                                                                      \
+            }                                                                                                    \
+        }                                                                                                        \
+        for (; r < row1; r++) {                                                                                  \
             const uint8_t *p = w + r * nb * IQ2S_BYTES;                                                          \
             for (size_t b = 0; b < nb; b++) iq2s_expand16(p + b * IQ2S_BYTES, w16 + 256 * b);                    \
             size_t t = 0;                                                                                        \
@@ -230,8 +297,8 @@ CK_AVX512 static inline __m256i iq2s_lanes16_avx512(const int16_t *w, const int8
             }                                                                                                    \
         }                                                                                                        \
     }
-IQ2S_GEMM(CK_AVX2, gemm_avx2, iq2s_lanes16_avx2)
-IQ2S_GEMM(CK_AVX512, gemm_avx512, iq2s_lanes16_avx512)
+IQ2S_GEMM(CK_AVX2, gemm_avx2, iq2s_lanes16_avx2, iq2s_lanes16x2_avx2)
+IQ2S_GEMM(CK_AVX512, gemm_avx512, iq2s_lanes16_avx512, iq2s_lanes16x2_avx512)
 #endif
 
 void ck_iq2_s_q8_K_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *const *ys, size_t T,
@@ -239,7 +306,7 @@ void ck_iq2_s_q8_K_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, co
     const size_t nb = n / CK_QK_K;
 #if CK_X86
     if (ck_avx2() && T > 1) {
-        int16_t *w16 = malloc(nb * 256 * sizeof *w16);   /* one row's expanded weights */
+        int16_t *w16 = malloc(2 * nb * 256 * sizeof *w16);   /* two rows' expanded weights */
         if (w16) {
             if (ck_avx512()) { ck_count(K_IQ2S_Q8K_GEMM_AVX512); gemm_avx512(w, nb, row0, row1, ys, T, out, ldo, w16); }
             else { ck_count(K_IQ2S_Q8K_GEMM_AVX2); gemm_avx2(w, nb, row0, row1, ys, T, out, ldo, w16); }

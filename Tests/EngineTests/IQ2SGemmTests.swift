@@ -9,10 +9,11 @@ import Testing
 /// path, for awkward token counts and row ranges, and leaves the other rows alone; a model's batched prefill gives
 /// the logits of token-by-token prefill.
 @Suite(.serialized) struct IQ2SGemmTests {
-    @Test(arguments: [(768, 1), (768, 2), (2560, 3), (6912, 7)])
+    /// Rows 1..<6 of 7: two row pairs and a single row; tokens: fewer than four, four and a rest.
+    @Test(arguments: [(768, 1), (768, 2), (2560, 3), (768, 4), (6912, 7)])
     func everyTokenEqualsTheReferenceOnEveryPath(n: Int, tokens: Int) throws {
         var g = IQ2SKernelTests.Rng(state: UInt64(31 * n + tokens))
-        let rows = 6, row0 = 1, row1 = 5
+        let rows = 7, row0 = 1, row1 = 6
         var w: [UInt8] = []
         for _ in 0..<(rows * n / 256) {
             w += IQ2SKernelTests.half(0.0005 + 0.002 * g.unit()) + (0..<80).map { _ in UInt8(truncatingIfNeeded: g.next()) }
