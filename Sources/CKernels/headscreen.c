@@ -213,3 +213,52 @@ long ck_head_screen_scan(const float *a, const float *p, const float *q, const c
     }
     return (long)c;
 }
+
+/* The k-th largest of v[0..n) (k ≥ 1, n ≥ k; v is reordered): quickselect, median of three. */
+static float kth_largest(float *v, size_t n, size_t k) {
+    size_t lo = 0, hi = n - 1, want = k - 1;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        float x = v[lo], y = v[mid], z = v[hi];
+        const float pivot = x > y ? (y > z ? y : (x > z ? z : x)) : (x > z ? x : (y > z ? z : y));
+        size_t i = lo, j = hi;
+        while (i <= j) {   /* descending: ≥ pivot to the left */
+            while (v[i] > pivot) i++;
+            while (v[j] < pivot) j--;
+            if (i <= j) { const float t = v[i]; v[i] = v[j]; v[j] = t; i++; if (j == 0) break; j--; }
+        }
+        if (want <= j) hi = j;
+        else if (want >= i) lo = i;
+        else return v[want];
+    }
+    return v[want];
+}
+
+long ck_head_screen_scan_topk(const float *a, const float *p, const float *q, const ck_head_screen_row *rowb, size_t rows,
+                              size_t n, const ck_head_screen_token *t, size_t k, float *scratch, float *lower,
+                              int32_t *cand, size_t cap) {
+    if (k == 0 || k > rows) return -1;
+    const double g = gamma_n(n);
+    int bad = 0;
+#if CK_X86
+    if (ck_avx2()) (void)scan_pass_avx2(a, p, q, rowb, rows, t, g, scratch, &bad);
+    else
+#endif
+    (void)scan_pass(a, p, q, rowb, 0, rows, t, g, scratch, &bad);
+    if (bad) return -1;
+    /* lower[r] ≤ a[r] − B_r ≤ the exact logit: the difference in double, to float, then one step down */
+    for (size_t r = 0; r < rows; r++) lower[r] = nextafterf((float)((double)a[r] - (double)scratch[r]), -INFINITY);
+    const float mk = kth_largest(lower, rows, k);
+    if (!(fabsf(mk) < INFINITY)) return -1;
+    /* k rows have an exact logit ≥ mk; a row whose a[r] + B_r is below it cannot be among the k largest. The slack
+     * covers the rounding of the sum in double. */
+    const double m = (double)mk - fabs((double)mk) * 0x1p-40 - 1e-30;
+    size_t c = 0;
+    for (size_t r = 0; r < rows; r++) {
+        if ((double)a[r] + (double)scratch[r] >= m) {
+            if (c == cap) return -2;
+            cand[c++] = (int32_t)r;
+        }
+    }
+    return (long)c;
+}

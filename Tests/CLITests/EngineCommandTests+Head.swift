@@ -29,8 +29,8 @@ extension EngineCommandTests {
     }
 
     /// The default `--head auto` screens a float head that is at least 30% of the bytes per token (the tiny model's F16
-    /// head: 136 of 435 KiB, by `inspect`), keeps the exact head for a quantized one, and for sampling; the receipt
-    /// and bench say what was chosen and why, and greedy tokens equal `--head exact`'s.
+    /// head: 136 of 435 KiB, by `inspect`), keeps the exact head for a quantized one and for sampling without top-k;
+    /// the receipt and bench say what was chosen and why, and greedy and top-k sampled tokens equal `--head exact`'s.
     @Test func autoHeadScreensALargeFloatHeadOnlyAndSaysWhy() throws {
         let (dir, model) = try Self.tinyModel()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -58,12 +58,21 @@ extension EngineCommandTests {
         }
         #expect(tokens[0] == tokens[1])
 
-        // sampling: the whole exact head runs every token, so auto does not screen
-        let sampled = dir.appendingPathComponent("receipt-sampled.json")
-        let s = try CLI.run(["run", "--model", model.path, "--prompt", "hello", "--max-tokens", "2", "--temperature", "0.8",
-                             "--seed", "1", "--receipt", sampled.path])
-        #expect(s.status == 0, "\(s.stderr)")
-        #expect(try receipt(sampled)["options"] == nil)
+        // sampling with the default top-k (40) is screened with the same tokens; without a top-k cut the whole exact
+        // head runs every token, so auto does not screen
+        var sampledTokens: [[Int]] = []
+        for (args, screened) in [(["--head", "exact"], false), ([], true), (["--top-k", "0"], false)] {
+            let out = dir.appendingPathComponent("receipt-sampled-\(sampledTokens.count).json")
+            let s = try CLI.run(["run", "--model", model.path, "--prompt", "hello", "--max-tokens", "6", "--temperature", "1.2",
+                                 "--seed", "5", "--receipt", out.path] + args)
+            #expect(s.status == 0, "\(s.stderr)")
+            let rec = try receipt(out)
+            sampledTokens.append(try #require(rec["generated_tokens"] as? [Int]))
+            let options = rec["options"] as? [String: Any]
+            #expect((options?["head"] as? String == "screened") == screened, "\(args)")
+            if screened { #expect(options?["head_screened_tokens"] as? Int == 6) }
+        }
+        #expect(sampledTokens[0] == sampledTokens[1])
 
         // a Q6_K head: exact, with the reason, in bench's JSON and text
         let q6 = dir.appendingPathComponent("tiny-q6k.gguf")

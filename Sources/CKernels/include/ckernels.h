@@ -266,6 +266,13 @@ double ck_head_screen_bound(float p, float q, const ck_head_screen_row *row, siz
 /// when more than `cap`.
 long ck_head_screen_scan(const float *a, const float *p, const float *q, const ck_head_screen_row *rowb, size_t rows,
                          size_t n, const ck_head_screen_token *t, float *scratch, int32_t *cand, size_t cap);
+/// Top-k form (sampling that keeps the k largest logits): m_k = the k-th largest of lower bounds of the exact logits
+/// (a[r] − B_r, rounded down; `lower`: rows floats of scratch), then every r with a[r] + B_r ≥ m_k (less a 2⁻⁴⁰
+/// slack) into `cand` in increasing order: the k largest exact logits, ties included, are all among them. Returns the
+/// count, -1 when a value is not finite or k is not in 1...rows, -2 when more than `cap`.
+long ck_head_screen_scan_topk(const float *a, const float *p, const float *q, const ck_head_screen_row *rowb, size_t rows,
+                              size_t n, const ck_head_screen_token *t, size_t k, float *scratch, float *lower,
+                              int32_t *cand, size_t cap);
 
 /* ------------------------------------------------ graph ops (exact engine numerics) */
 /// The per-token float work of the engine's graph (graph.c, attention.c). Unlike the helpers above, these compute

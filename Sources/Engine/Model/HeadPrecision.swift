@@ -15,7 +15,8 @@ public enum HeadPrecision: String, Sendable, CaseIterable {
     /// `screened` where it keeps the exact head's tokens and pays for its load, else `exact`; resolved at load (the
     /// loaded model's `options.head` is the choice, `Model.headChoice` says why): screened when the head is a float
     /// matrix the int8 head takes and at least `autoMinimumShare` of the bytes streamed per token. The CLI's `run`
-    /// and `bench` default to it for greedy decoding (sampling reads the whole exact head, so `run` chooses exact).
+    /// and `bench` default to it (`run` chooses exact when it samples without a top-k cut of at most 256: such sampling
+    /// reads the whole exact head every token).
     case auto
 
     /// The head's share of the bytes per token from which `auto` screens it (the rule `head-dominates-bytes` uses the

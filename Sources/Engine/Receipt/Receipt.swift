@@ -78,7 +78,8 @@ public struct Receipt: Codable, Sendable, Equatable {
         /// "screened", whose logits are exact wherever they can be the maximum and whose probe runs the exact head).
         public var head_logit_cosine: Double?
         /// "screened": true, the generated tokens are the exact head's: greedy decoding by the bound (proved per
-        /// token, not measured), sampling by running the whole exact head (nothing screened then).
+        /// token, not measured), top-k sampling (k ≤ 256) by the same bound for the k largest, other sampling by running the
+        /// whole exact head (nothing screened then).
         public var head_tokens_exact: Bool? = nil
         /// "screened": exact candidate rows per screened token, mean and max, from this run.
         public var head_candidates_mean: Double? = nil
