@@ -50,6 +50,14 @@ import TestSupport
             #expect(sampled.headScreening?.fallbacks == 0)
             #expect(sampled.generatedTokens == (try exact.generate(promptTokens: prompt, options: options).generatedTokens), "top-k \(topK)")
         }
+        // more candidates than the budget two tokens in a row: the rest of the generation runs the exact head
+        s.transformer.screener?.topKBudget = 0
+        var flat = SamplingOptions()
+        flat.greedy = false; flat.temperature = 1.5; flat.topK = 40; flat.seed = 15
+        let options = GenerateOptions(maxTokens: tokens, sampling: flat)
+        let stopped = try s.generate(promptTokens: prompt, options: options)
+        #expect(stopped.headScreening?.tokens == 2 && stopped.generatedTokens.count == tokens)
+        #expect(stopped.generatedTokens == (try exact.generate(promptTokens: prompt, options: options).generatedTokens))
     }
 
     @Test(arguments: [(SyntheticModel.Architecture.bitnetB158, SyntheticModel.WeightFormat.i2_s),

@@ -49,7 +49,7 @@ public final class Session: @unchecked Sendable {
         transformer.screenTopK = transformer.screener == nil ? 0 : Self.screenTopK(options.sampling)
         defer { transformer.screenTopK = 0 }
         var stream = UTF8Stream()
-        var text = "", out: [Int] = [], decode: [Double] = []
+        var text = "", out: [Int] = [], decode: [Double] = [], overBudget = 0
         let t0 = DispatchTime.now()
         try transformer.prefill(promptTokens, batchSize: prefillBatchSize)
         let prefill = Self.ms(since: t0)
@@ -61,6 +61,10 @@ public final class Session: @unchecked Sendable {
             let eog = options.stopAtEndOfGeneration && (model.tokenizer?.isEndOfGeneration(Int32(next)) ?? false)
             let goOn = onToken(GeneratedToken(id: next, text: piece, index: out.count - 1))
             if eog || !goOn || out.count == options.maxTokens { break }
+            if transformer.screenTopK > 1, let s = transformer.screener {
+                overBudget = s.lastCandidateCount > s.topKBudget ? overBudget + 1 : 0
+                if overBudget >= 2 { transformer.screenTopK = 0 }   // the rest of this generation: the exact head
+            }
             let stepStart = DispatchTime.now()
             try transformer.step(next, wantLogits: true)
             decode.append(Self.ms(since: stepStart))
