@@ -26,7 +26,7 @@ final class HeadScreener {
     private(set) var stats = HeadScreenStats()
     private let blocks: Int
     private var p: [Float], q: [Float], scratch: [Float], lower: [Float], x1b: [Float], db: [Float], cand: [Int32]
-    private var exactRow: QuantizedRow?
+    private var exactRow: QuantizedRow?, int8Row: QuantizedRow?
     /// The candidate rows of the last screened token (increasing; empty after a fallback).
     private var lastCount = 0
     var lastCandidates: [Int] { cand[0..<lastCount].map(Int.init) }
@@ -60,7 +60,8 @@ final class HeadScreener {
         for i in 0..<n where !h[i].isFinite { stats.fallbacks += 1; return false }
         let xe = ActivationQuantizer.quantize(h, count: n, as: exact.activation, reusing: exactRow)
         exactRow = xe
-        let y = ActivationQuantizer.quantize(h, count: n, as: int8.activation)
+        let y = ActivationQuantizer.quantize(h, count: n, as: int8.activation, reusing: int8Row)
+        int8Row = y
         let yb = UnsafePointer(y.blocks!.assumingMemoryBound(to: ck_block_q8_0.self))
         var t = ck_head_screen_token()
         let ok = xe.values.withUnsafeBufferPointer { ck_head_screen_act($0.baseAddress!, yb, n, &x1b, &db, &t) }
