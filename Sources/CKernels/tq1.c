@@ -183,50 +183,81 @@ CK_AVX512 void ck_tq1_0_i8_rows_avx512(const ck_block_tq1_0 *w, size_t nb, size_
     }
 }
 
-/* GEMM: tiles of TQ1_GROWS rows × up to 4 tokens; each block's byte chains L1..L5 are made once per tile row and
- * token group and dotted with every token's prep (made once per call by the caller, ck_tq1_0_prepare; any alignment), two
- * accumulator pairs per token. The same integers as the gemv (exact sums, any order). */
-#define TQ1_GROWS 16
-CK_AVX512 static inline __attribute__((always_inline)) void tq1_gemm_tile(const ck_block_tq1_0 *x, size_t nb,
-        const int8_t *prep, size_t ldp, const int32_t *qsum, int nt, int masked, int32_t *out, size_t ldo) {
-    __m512i u[4][2], v[4][2];
-    for (int t = 0; t < 4; t++) u[t][0] = u[t][1] = v[t][0] = v[t][1] = _mm512_setzero_si512();
-    for (size_t b = 0; b < nb; b++, x++) {
-        const __m512i L0 = masked && b + 1 == nb ? _mm512_maskz_loadu_epi8(TQ1_M52, x) : _mm512_loadu_si512(x);
-        const __m512i L1 = tq1_x3(L0), L2 = tq1_x3(L1), L3 = tq1_x3(L2), L4 = tq1_x3(L3), L5 = tq1_x3(L4);
+/* GEMM: a row's trits are decoded to bytes once per call (t_k = [L_k ≥ 86] + [L_k ≥ 171], the carry of 3·L_k),
+ * five 64-byte vectors per block in the prep's lane order, then dotted with every token's prep (made once per call
+ * by the caller, ck_tq1_0_prepare; any alignment): five vpdpbusd per block and token instead of the gemv's ten.
+ * Tiles of TQ1_GR rows × TQ1_GK blocks (trits decoded once per call), four tokens per pass, two rows sharing each
+ * prep load, two accumulators per row and token, partial sums added in int32. |Σ| ≤ 2·128·n: exact. */
+#define TQ1_GR 8   /* rows per tile: their trits for TQ1_GK blocks (20 KiB) and a token group's prep stay in L1 */
+#define TQ1_GK 8
+
+CK_AVX512 static void tq1_trits512(const ck_block_tq1_0 *x, size_t nb, int masked, uint8_t *t) {
+    const __m512i one = _mm512_set1_epi8(1), c86 = _mm512_set1_epi8(86), c171 = _mm512_set1_epi8((char)171);
+    for (size_t b = 0; b < nb; b++, x++, t += 320) {
+        __m512i L = masked && b + 1 == nb ? _mm512_maskz_loadu_epi8(TQ1_M52, x) : _mm512_loadu_si512(x);
+        for (int k = 0; k < 5; k++) {
+            const __m512i lo = _mm512_maskz_mov_epi8(_mm512_cmpge_epu8_mask(L, c86), one);
+            _mm512_store_si512(t + 64 * k, _mm512_mask_add_epi8(lo, _mm512_cmpge_epu8_mask(L, c171), lo, one));
+            L = tq1_x3(L);
+        }
+    }
+}
+
+CK_AVX512 static inline __attribute__((always_inline)) void tq1_gemm_tile(const uint8_t *ta, const uint8_t *tb, size_t nb,
+        const int8_t *prep, size_t ldp, const int32_t *qsum, int nt, int32_t *out, size_t ldo, int two, int first) {
+    __m512i a[4][2], c[4][2];
+    for (int t = 0; t < 4; t++) a[t][0] = a[t][1] = c[t][0] = c[t][1] = _mm512_setzero_si512();
+    for (size_t b = 0; b < nb; b++) {
+        const __m512i *x = (const __m512i *)(ta + b * 320), *y = (const __m512i *)(tb + b * 320);
+        const __m512i X0 = _mm512_load_si512(x), X1 = _mm512_load_si512(x + 1), X2 = _mm512_load_si512(x + 2),
+                      X3 = _mm512_load_si512(x + 3), X4 = _mm512_load_si512(x + 4);
+        const __m512i Y0 = _mm512_load_si512(y), Y1 = _mm512_load_si512(y + 1), Y2 = _mm512_load_si512(y + 2),
+                      Y3 = _mm512_load_si512(y + 3), Y4 = _mm512_load_si512(y + 4);
         for (int t = 0; t < nt; t++) {
-            const __m512i *p = (const __m512i *)(prep + t * ldp + b * 320);
-            const __m512i P0 = _mm512_loadu_si512(p), P1 = _mm512_loadu_si512(p + 1), P2 = _mm512_loadu_si512(p + 2),
-                          P3 = _mm512_loadu_si512(p + 3), P4 = _mm512_loadu_si512(p + 4);
-            u[t][0] = _mm512_dpbusd_epi32(u[t][0], L0, P0); v[t][0] = _mm512_dpbusd_epi32(v[t][0], L1, P0);
-            u[t][1] = _mm512_dpbusd_epi32(u[t][1], L1, P1); v[t][1] = _mm512_dpbusd_epi32(v[t][1], L2, P1);
-            u[t][0] = _mm512_dpbusd_epi32(u[t][0], L2, P2); v[t][0] = _mm512_dpbusd_epi32(v[t][0], L3, P2);
-            u[t][1] = _mm512_dpbusd_epi32(u[t][1], L3, P3); v[t][1] = _mm512_dpbusd_epi32(v[t][1], L4, P3);
-            u[t][0] = _mm512_dpbusd_epi32(u[t][0], L4, P4); v[t][0] = _mm512_dpbusd_epi32(v[t][0], L5, P4);
+            const int8_t *p = prep + t * ldp + b * 320;
+            __m512i P = _mm512_loadu_si512(p);
+            a[t][0] = _mm512_dpbusd_epi32(a[t][0], X0, P); c[t][0] = _mm512_dpbusd_epi32(c[t][0], Y0, P);
+            P = _mm512_loadu_si512(p + 64);
+            a[t][1] = _mm512_dpbusd_epi32(a[t][1], X1, P); c[t][1] = _mm512_dpbusd_epi32(c[t][1], Y1, P);
+            P = _mm512_loadu_si512(p + 128);
+            a[t][0] = _mm512_dpbusd_epi32(a[t][0], X2, P); c[t][0] = _mm512_dpbusd_epi32(c[t][0], Y2, P);
+            P = _mm512_loadu_si512(p + 192);
+            a[t][1] = _mm512_dpbusd_epi32(a[t][1], X3, P); c[t][1] = _mm512_dpbusd_epi32(c[t][1], Y3, P);
+            P = _mm512_loadu_si512(p + 256);
+            a[t][0] = _mm512_dpbusd_epi32(a[t][0], X4, P); c[t][0] = _mm512_dpbusd_epi32(c[t][0], Y4, P);
         }
     }
     for (int t = 0; t < nt; t++) {
-        const __m512i A = _mm512_add_epi32(u[t][0], u[t][1]), B = _mm512_add_epi32(v[t][0], v[t][1]);
-        out[t * ldo] = _mm512_reduce_add_epi32(_mm512_sub_epi32(_mm512_add_epi32(A, _mm512_add_epi32(A, A)), B)) / 256 - qsum[t];
+        const int32_t sa = _mm512_reduce_add_epi32(_mm512_add_epi32(a[t][0], a[t][1]));
+        out[t * ldo] = first ? sa - qsum[t] : out[t * ldo] + sa;
+        if (two) {
+            const int32_t sc = _mm512_reduce_add_epi32(_mm512_add_epi32(c[t][0], c[t][1]));
+            out[t * ldo + 1] = first ? sc - qsum[t] : out[t * ldo + 1] + sc;
+        }
     }
 }
 
 CK_AVX512 static void tq1_gemm_avx512(const ck_block_tq1_0 *w, size_t nb, size_t row0, size_t row1, const int8_t *prep,
                                       size_t ldp, const int32_t *qsum, size_t ntok, int32_t *out, size_t ldo) {
-    for (size_t r0 = row0; r0 < row1; r0 += TQ1_GROWS) {
-        const size_t r1 = r0 + TQ1_GROWS < row1 ? r0 + TQ1_GROWS : row1;
-        for (size_t t0 = 0; t0 < ntok; t0 += 4) {
-            const size_t nt = ntok - t0 < 4 ? ntok - t0 : 4;
-            const int8_t *pt = prep + t0 * ldp;
-            for (size_t r = r0; r < r1; r++) {
-                const ck_block_tq1_0 *x = &w[r * nb];
-                int32_t *o = out + t0 * ldo + r;
-                const int m = r + 1 == row1;
-                switch (nt) {
-                case 4: tq1_gemm_tile(x, nb, pt, ldp, qsum + t0, 4, m, o, ldo); break;
-                case 3: tq1_gemm_tile(x, nb, pt, ldp, qsum + t0, 3, m, o, ldo); break;
-                case 2: tq1_gemm_tile(x, nb, pt, ldp, qsum + t0, 2, m, o, ldo); break;
-                default: tq1_gemm_tile(x, nb, pt, ldp, qsum + t0, 1, m, o, ldo); break;
+    _Alignas(64) uint8_t tr[TQ1_GR][TQ1_GK * 320];
+    for (size_t r0 = row0; r0 < row1; r0 += TQ1_GR) {
+        const size_t nr = row1 - r0 < TQ1_GR ? row1 - r0 : TQ1_GR;
+        for (size_t b0 = 0; b0 < nb; b0 += TQ1_GK) {
+            const size_t kb = nb - b0 < TQ1_GK ? nb - b0 : TQ1_GK;
+            for (size_t i = 0; i < nr; i++) tq1_trits512(&w[(r0 + i) * nb + b0], kb, r0 + i + 1 == row1 && b0 + kb == nb, tr[i]);
+            for (size_t t0 = 0; t0 < ntok; t0 += 4) {
+                const size_t nt = ntok - t0 < 4 ? ntok - t0 : 4;
+                const int8_t *pt = prep + t0 * ldp + b0 * 320;
+                for (size_t i = 0; i < nr; i += 2) {
+                    const int two = i + 1 < nr, first = b0 == 0;
+                    const uint8_t *tb = two ? tr[i + 1] : tr[i];   /* the last odd row: computed twice, stored once */
+                    int32_t *o = out + t0 * ldo + r0 + i;
+                    switch (nt) {
+                    case 4: tq1_gemm_tile(tr[i], tb, kb, pt, ldp, qsum + t0, 4, o, ldo, two, first); break;
+                    case 3: tq1_gemm_tile(tr[i], tb, kb, pt, ldp, qsum + t0, 3, o, ldo, two, first); break;
+                    case 2: tq1_gemm_tile(tr[i], tb, kb, pt, ldp, qsum + t0, 2, o, ldo, two, first); break;
+                    default: tq1_gemm_tile(tr[i], tb, kb, pt, ldp, qsum + t0, 1, o, ldo, two, first); break;
+                    }
                 }
             }
         }
@@ -242,7 +273,7 @@ void ck_tq1_0_i8_gemm(const ck_block_tq1_0 *w, size_t n, size_t row0, size_t row
                       const int8_t *prep, size_t ldp, const int32_t *qsum, size_t ntok, int32_t *out, size_t ldo) {
     if (row0 >= row1 || ntok == 0) return;
 #if CK_X86
-    if (ck_avx512() && n <= 32768) {   /* |Σ| < 2^23: the wrapping int32 sums of the tile stay exact */
+    if (ck_avx512()) {
         ck_count(K_TQ1_GEMM_512);
         tq1_gemm_avx512(w, n / CK_QK_K, row0, row1, prep, ldp, qsum, ntok, out, ldo);
         return;

@@ -145,7 +145,8 @@ void ck_tq1_0_i8_gemv_f32(const ck_block_tq1_0 *w, size_t n, size_t row0, size_t
 int ck_tq2_0_uniform_scale(const ck_block_tq2_0 *w, size_t n, size_t nrows, float *d);
 /// TQ1_0 GEMM for batched prefill: out[t·ldo + r] = the integer ck_tq1_0_i8_gemv gives for token t (codes at
 /// q + t·ldq), for r in [row0, row1). prep + t·ldp holds token t prepared by ck_tq1_0_prepare (ldp ≥
-/// ck_tq1_0_prep_bytes(n)) and qsum[t] its return value; paths without the prepared kernel use q.
+/// ck_tq1_0_prep_bytes(n); 64-byte aligned rows run fastest) and qsum[t] its return value; paths without the
+/// prepared kernel use q.
 size_t ck_tq1_0_prep_bytes(size_t n);
 int32_t ck_tq1_0_prepare(const int8_t *q, size_t n, int8_t *prep);
 void ck_tq1_0_i8_gemm(const ck_block_tq1_0 *w, size_t n, size_t row0, size_t row1, const int8_t *q, size_t ldq,

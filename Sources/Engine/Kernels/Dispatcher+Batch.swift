@@ -61,28 +61,29 @@ extension Dispatcher {
     /// `ck_tq1_0_i8_gemm` per row range (the gemv's integers), then Float(Σ) / s · d as `MatVec.apply` finishes them.
     private func tq1Gemm(_ m: MatVec, _ d: Float, _ qs: [QuantizedRow], _ out: UnsafeMutablePointer<Float>) {
         let n = m.cols, rows = m.rows, T = qs.count, ldp = ck_tq1_0_prep_bytes(n)
-        var codes = [Int8](repeating: 0, count: T * n), prep = [Int8](repeating: 0, count: T * ldp)
-        var qsum = [Int32](repeating: 0, count: T), sums = [Int32](repeating: 0, count: T * rows)
+        // 64-byte aligned: the kernel's prep loads are whole cache lines (unaligned measured 1.4x slower)
+        let prep = UnsafeMutableRawPointer.allocate(byteCount: max(1, T * ldp), alignment: 64).bindMemory(to: Int8.self, capacity: T * ldp)
+        defer { prep.deallocate() }
+        var codes = [Int8](repeating: 0, count: T * n), qsum = [Int32](repeating: 0, count: T)
+        var sums = [Int32](repeating: 0, count: T * rows)
         let s = qs.map { $0.scales[0] }
         codes.withUnsafeMutableBufferPointer { cb in
-            prep.withUnsafeMutableBufferPointer { pb in
-                for t in 0..<T {
-                    qs[t].codes.withUnsafeBufferPointer { q in
-                        (cb.baseAddress! + t * n).update(from: q.baseAddress!, count: n)
-                        qsum[t] = ck_tq1_0_prepare(q.baseAddress!, n, pb.baseAddress! + t * ldp)
-                    }
+            for t in 0..<T {
+                qs[t].codes.withUnsafeBufferPointer { q in
+                    (cb.baseAddress! + t * n).update(from: q.baseAddress!, count: n)
+                    qsum[t] = ck_tq1_0_prepare(q.baseAddress!, n, prep + t * ldp)
                 }
-                qsum.withUnsafeBufferPointer { qsb in
-                    sums.withUnsafeMutableBufferPointer { sb in
-                        nonisolated(unsafe) let q = UnsafePointer(cb.baseAddress!), p = UnsafePointer(pb.baseAddress!)
-                        nonisolated(unsafe) let qsp = qsb.baseAddress!, sp = sb.baseAddress!, o = out
-                        let w = m.data.assumingMemoryBound(to: ck_block_tq1_0.self)
-                        parallelRows(rows) { range in
-                            ck_tq1_0_i8_gemm(w, n, range.lowerBound, range.upperBound, q, n, p, ldp, qsp, T, sp, rows)
-                            for t in 0..<T {
-                                let st = sp + t * rows, ot = o + t * rows, sc = s[t]
-                                for r in range { ot[r] = Float(st[r]) / sc * d }
-                            }
+            }
+            qsum.withUnsafeBufferPointer { qsb in
+                sums.withUnsafeMutableBufferPointer { sb in
+                    nonisolated(unsafe) let q = UnsafePointer(cb.baseAddress!), p = UnsafePointer(prep)
+                    nonisolated(unsafe) let qsp = qsb.baseAddress!, sp = sb.baseAddress!, o = out
+                    let w = m.data.assumingMemoryBound(to: ck_block_tq1_0.self)
+                    parallelRows(rows) { range in
+                        ck_tq1_0_i8_gemm(w, n, range.lowerBound, range.upperBound, q, n, p, ldp, qsp, T, sp, rows)
+                        for t in 0..<T {
+                            let st = sp + t * rows, ot = o + t * rows, sc = s[t]
+                            for r in range { ot[r] = Float(st[r]) / sc * d }
                         }
                     }
                 }
