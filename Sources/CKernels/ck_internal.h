@@ -59,8 +59,7 @@
     X(K_BN32R_GEMM_SCALAR, "bn32r_i8_gemm.scalar") X(K_BN32R_GEMM_AVX2, "bn32r_i8_gemm.avx2") \
     X(K_BN32R_GEMM_VNNI, "bn32r_i8_gemm.avxvnni") \
     X(K_BN32R_I8_512, "bn32r_i8_gemv.avx512vnni") X(K_BN32R_GEMM_512, "bn32r_i8_gemm.avx512vnni") \
-    X(K_TQ1_I8_512, "tq1_0_i8_gemv.avx512vnni_u8") \
-    X(K_TQ1_GEMM_512, "tq1_0_i8_gemm.avx512vnni_u8") X(K_TQ1_GEMM_ROWS, "tq1_0_i8_gemm.rows") \
+    X(K_TQ1_I8_512, "tq1_0_i8_gemv_x3.avx512vnni") X(K_TQ1_GEMM_512, "tq1_0_i8_gemm.avx512vnni") \
     X(K_IQ2S_Q8K_AVX512, "iq2_s_q8_K_gemv.avx512vnni")
 
 enum {

@@ -279,8 +279,7 @@ void ck_tq1_0_i8_gemm(const ck_block_tq1_0 *w, size_t n, size_t row0, size_t row
         return;
     }
 #endif
-    (void)prep; (void)ldp; (void)qsum;
-    ck_count(K_TQ1_GEMM_ROWS);
+    (void)prep; (void)ldp; (void)qsum;   /* the row kernel per token (it counts its own id) */
     for (size_t r0 = row0; r0 < row1; r0 += 128) {   /* a block of rows stays in cache while every token passes */
         const size_t r1 = r0 + 128 < row1 ? r0 + 128 : row1;
         for (size_t t = 0; t < ntok; t++) ck_tq1_0_i8_gemv(w, n, r0, r1, q + t * ldq, out + t * ldo);
