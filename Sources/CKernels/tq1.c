@@ -105,9 +105,7 @@ CK_AVX2 static int32_t tq1_prep(const int8_t *q, size_t nb, int16_t *out) {
     }
 
 #define TQ1_DP_AVX2(acc, y, p) _mm256_add_epi32(acc, _mm256_madd_epi16(y, p))
-#define TQ1_DP_VNNI(acc, y, p) _mm256_dpwssd_avx_epi32(acc, y, p)
 TQ1_ROWS(ck_tq1_0_i8_rows_avx2, CK_AVX2, TQ1_DP_AVX2)
-TQ1_ROWS(ck_tq1_0_i8_rows_vnni, CK_AVXVNNI, TQ1_DP_VNNI)
 
 /* AVX-512 VNNI: the trits as carries of byte multiplications by 3. With L_k = 3^k·q mod 256 (bytes: L_(k+1) =
  * L_k + L_k + L_k, wrapping) and t_k = ⌊3·L_k / 256⌋, 3·L_k = 256·t_k + L_(k+1), so t_k = (3·L_k − L_(k+1)) / 256 and
@@ -178,6 +176,57 @@ CK_AVX512 void ck_tq1_0_i8_rows_avx512(const ck_block_tq1_0 *w, size_t nb, size_
         const int32_t qs = tq1_prep8(q + b0 * 256, cb, pre);
         for (size_t r = row0; r < row1; r++) {
             const int32_t s = tq1_row512(&w[r * nb + b0], cb, pre, r + 1 == row1 && b0 + cb == nb) - qs;
+            out[r] = b0 == 0 ? s : out[r] + s;
+        }
+    }
+}
+
+/* AVX-VNNI (256-bit), the same byte-carry form: a block is two 32-byte halves (qs[0..32) and qs[32..48) + qh, 20
+ * bytes used), each with its own L chain, twenty vpdpbusd per block against the halves of the same prep; the
+ * last block's second half is read with a 5-dword masked load. 2.3 ns per block against 3.9 for the
+ * multiply-high form (one thread, cache-resident rows). */
+CK_AVXVNNI static inline __m256i tq1_x3y(__m256i v) {
+    __m256i t = _mm256_add_epi8(v, _mm256_add_epi8(v, v));
+    __asm__("" : "+x"(t));
+    return t;
+}
+#define TQ1_HALF256(L0, pb, u, v)                                                                              \
+    do {                                                                                                       \
+        const __m256i L1 = tq1_x3y(L0), L2 = tq1_x3y(L1), L3 = tq1_x3y(L2), L4 = tq1_x3y(L3), L5 = tq1_x3y(L4); \
+        const __m256i P0 = _mm256_load_si256((const __m256i *)(pb)), P1 = _mm256_load_si256((const __m256i *)(pb + 64)), \
+                      P2 = _mm256_load_si256((const __m256i *)(pb + 128)), P3 = _mm256_load_si256((const __m256i *)(pb + 192)), \
+                      P4 = _mm256_load_si256((const __m256i *)(pb + 256));                                      \
+        u[0] = _mm256_dpbusd_avx_epi32(u[0], L0, P0); v[0] = _mm256_dpbusd_avx_epi32(v[0], L1, P0);           \
+        u[1] = _mm256_dpbusd_avx_epi32(u[1], L1, P1); v[1] = _mm256_dpbusd_avx_epi32(v[1], L2, P1);           \
+        u[2] = _mm256_dpbusd_avx_epi32(u[2], L2, P2); v[2] = _mm256_dpbusd_avx_epi32(v[2], L3, P2);           \
+        u[3] = _mm256_dpbusd_avx_epi32(u[3], L3, P3); v[3] = _mm256_dpbusd_avx_epi32(v[3], L4, P3);           \
+        u[4] = _mm256_dpbusd_avx_epi32(u[4], L4, P4); v[4] = _mm256_dpbusd_avx_epi32(v[4], L5, P4);           \
+    } while (0)
+
+CK_AVXVNNI void ck_tq1_0_i8_rows_vnni(const ck_block_tq1_0 *w, size_t nb, size_t row0, size_t row1, const int8_t *q,
+                                      int32_t *out) {
+    _Alignas(64) int8_t pre[TQ1_CHUNK * 320];
+    const __m256i m5 = _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0);
+    for (size_t b0 = 0; b0 < nb; b0 += TQ1_CHUNK) {
+        const size_t cb = nb - b0 < TQ1_CHUNK ? nb - b0 : TQ1_CHUNK;
+        const int32_t qs = tq1_prep8(q + b0 * 256, cb, pre);
+        for (size_t r = row0; r < row1; r++) {
+            __m256i u[5], v[5];
+            for (int i = 0; i < 5; i++) u[i] = v[i] = _mm256_setzero_si256();
+            const ck_block_tq1_0 *x = &w[r * nb + b0];
+            const int masked = r + 1 == row1 && b0 + cb == nb;
+            for (size_t b = 0; b < cb; b++, x++) {
+                _mm_prefetch((const char *)x + CK_STREAM_PREFETCH, _MM_HINT_T0);
+                const int8_t *pb = pre + b * 320;
+                const __m256i A = _mm256_loadu_si256((const __m256i *)x->qs);
+                const __m256i B = masked && b + 1 == cb ? _mm256_maskload_epi32((const int *)(x->qs + 32), m5)
+                                                        : _mm256_loadu_si256((const __m256i *)(x->qs + 32));
+                TQ1_HALF256(A, pb, u, v);
+                TQ1_HALF256(B, pb + 32, u, v);
+            }
+            __m256i a = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(u[0], u[1]), _mm256_add_epi32(u[2], u[3])), u[4]);
+            __m256i c = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(v[0], v[1]), _mm256_add_epi32(v[2], v[3])), v[4]);
+            const int32_t s = ck_hsum_i32_8(_mm256_sub_epi32(_mm256_add_epi32(a, _mm256_add_epi32(a, a)), c)) / 256 - qs;
             out[r] = b0 == 0 ? s : out[r] + s;
         }
     }
