@@ -4,7 +4,7 @@ import CKernels
 
 /// `ck_tq1_0_i8_gemm` (batched prefill) against the dequantized dot of every token (truth: ggml's TQ1_0 decoding,
 /// `TQ1PrefixTests.weights`) and against `ck_tq1_0_i8_gemv` per token, on every path, for awkward sizes: 1 to 9
-/// tokens (tiles of 4 and their remainders), rows starting at 1, rows of 1, 10 and 33 blocks, preps at an odd
+/// tokens (passes of 8 and their remainders), rows starting at 1, rows of 1, 10 and 33 blocks, preps at an odd
 /// address.
 @Suite struct TQ1GemmTests {
     static func expected(_ blocks: [UInt8], rows: Int, nb: Int, q: ArraySlice<Int8>) -> [Int32] {
@@ -19,7 +19,7 @@ import CKernels
         }
     }
 
-    @Test(arguments: [(1, 1), (10, 5), (33, 9), (10, 4), (1, 3)])
+    @Test(arguments: [(1, 1), (10, 5), (33, 9), (10, 4), (1, 3), (2, 17)])
     func gemmEqualsTheDequantizedDotAndTheGemvOnEveryPath(nb: Int, tokens: Int) {
         let rows = 37, n = nb * 256
         var rng = Rng(UInt64(nb * 100 + tokens))
