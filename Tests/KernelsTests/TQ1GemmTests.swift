@@ -3,7 +3,7 @@ import Testing
 import CKernels
 
 /// `ck_tq1_0_i8_gemm` (batched prefill) against the dequantized dot of every token (truth: ggml's TQ1_0 decoding,
-/// `TQ1PrefixTests.weights`) and against `ck_tq1_0_i8_gemv` per token, on every path, for awkward sizes: 1 to 9
+/// `TQ1PrefixTests.weights`) and against `ck_tq1_0_i8_gemv` per token, on every path, for awkward sizes: 1 to 17
 /// tokens (passes of 8 and their remainders), rows starting at 1, rows of 1, 10 and 33 blocks, preps at an odd
 /// address.
 @Suite struct TQ1GemmTests {
