@@ -1,23 +1,25 @@
-/* TQ1_0 × per-token int8 without decoding trits (the uniform-scale decode path; the scalar reference is tq.c's).
+/* TQ1_0 × per-token int8 without decoding trits one by one (the uniform-scale decode path; the scalar reference
+ * is tq.c's), and the TQ1_0 GEMM for batched prefill. Two forms of the same exact integer:
  *
- * A TQ1_0 byte q holds trits t_0..t_4 (t_k = ((q·3^k mod 256)·3) >> 8, each 0..2, weight = t − 1). With
- * y_k = ⌊3^(k+1)·q / 256⌋ (an integer ≤ 242: one unsigned 16-bit multiply-high of q·256 by 3^(k+1)) the trits are
- * t_k = y_k − 3·y_(k−1) (y_(−1) = 0), so a byte's share of the dot product telescopes:
+ * AVX2 (multiply-high). A byte q holds trits t_0..t_4 (t_k = ((q·3^k mod 256)·3) >> 8, each 0..2, weight = t − 1).
+ * With y_k = ⌊3^(k+1)·q / 256⌋ (≤ 242: one unsigned 16-bit multiply-high of q·256 by 3^(k+1)) the trits are
+ * t_k = y_k − 3·y_(k−1), so a byte's share of the dot product telescopes:
  *     Σ_k t_k·a_k = Σ_k y_k·(a_k − 3·a_(k+1))      (a_5 = 0; a_4 = 0 for the 4-trit qh bytes)
- * The bracket depends on the activations only: it is made once per call for every row ("prep", int16, at most
- * 128 + 3·127 in magnitude, in the weights' own order), and a block costs 16 multiply-highs and 16 pairwise
- * 16-bit dot products (vpdpwssd / vpmaddwd) — no per-trit masks, compares or byte arithmetic. Every product and
- * sum is an exact integer (≤ 242·509 per term, < 2^31 per row of up to 2^14 weights per prep chunk, chunks summed
- * in int32), so every path equals the scalar reference bit for bit. With AVX-512 the block is eight 32-lane
- * vectors (qs[32..48) paired with itself and with qh) and two rows share the prep loads: 2.2 ns per block against
- * 3.9 for the 256-bit form and 6.7 for trit decoding (one thread, cache-resident rows, 2026-11-27).
+ * The bracket is made once per call ("prep", int16, in the weights' own order) and a block costs 16 multiply-highs
+ * and 16 pairwise 16-bit dots (4.0-4.3 ns per block, one thread, cache-resident rows).
  *
- * Prep of a block (256 int16, weight order; weight i = 32k + m for qs[m], 160 + 16k + j for qs[32 + j],
+ * AVX-512 VNNI and AVX-VNNI (byte carries, below): the block's bytes as they are, ten (AVX-512) or twenty
+ * (256-bit) vpdpbusd per block, 1.55-1.6 and 2.9 ns per block. The GEMM decodes each tile's trits to bytes once
+ * and does five vpdpbusd per block and token.
+ *
+ * Every product and sum is an exact integer, so every path equals the scalar reference bit for bit.
+ * AVX2 prep of a block (256 int16, weight order; weight i = 32k + m for qs[m], 160 + 16k + j for qs[32 + j],
  * 240 + 4k + j for qh[j]): p[i] = a[i] − 3·a[i + s], s = 32, 16, 4 in the three parts, 0 for the last trit. */
 #include "ck_internal.h"
 
-/* The prep of nb blocks for the AVX-512 forms (gemv and gemm): block b's five 64-byte vectors, vector k lane j = the activation of
- * trit k of byte j (qs[j], j < 48; qh[j − 48], 48 ≤ j < 52, k < 4), 0 elsewhere. Returns Σ a. Portable C. */
+/* The prep of nb blocks for the byte-carry forms (AVX-512 and AVX-VNNI gemv, the GEMM): block b's five 64-byte
+ * vectors, vector k lane j = the activation of trit k of byte j (qs[j], j < 48; qh[j − 48], 48 ≤ j < 52, k < 4),
+ * 0 elsewhere. Returns Σ a. Portable C (ck_tq1_0_prepare). */
 static int32_t tq1_prep8(const int8_t *a, size_t nb, int8_t *out) {
     int32_t s = 0;
     for (size_t b = 0; b < nb; b++, a += 256, out += 320) {
@@ -31,7 +33,6 @@ static int32_t tq1_prep8(const int8_t *a, size_t nb, int8_t *out) {
     }
     return s;
 }
-
 
 #if CK_X86
 #define TQ1_CHUNK 32   /* blocks per prep chunk: 16 KiB of int16 on the stack, L1-resident while rows stream */
