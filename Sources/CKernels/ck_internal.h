@@ -60,6 +60,7 @@
     X(K_BN32R_GEMM_VNNI, "bn32r_i8_gemm.avxvnni") \
     X(K_BN32R_I8_512, "bn32r_i8_gemv.avx512vnni") X(K_BN32R_GEMM_512, "bn32r_i8_gemm.avx512vnni") \
     X(K_TQ1_I8_512, "tq1_0_i8_gemv_x3.avx512vnni") X(K_TQ1_GEMM_512, "tq1_0_i8_gemm.avx512vnni") \
+    X(K_TQ1_GEMM_VNNI, "tq1_0_i8_gemm.avxvnni") \
     X(K_IQ2S_Q8K_AVX512, "iq2_s_q8_K_gemv.avx512vnni")
 
 enum {

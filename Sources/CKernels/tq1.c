@@ -323,6 +323,71 @@ CK_AVX512 static void tq1_gemm_avx512(const ck_block_tq1_0 *w, size_t nb, size_t
         }
     }
 }
+
+/* AVX-VNNI (256-bit, 16 registers) GEMM: the same tiles; a block's trits are ten 32-byte vectors (the halves of
+ * the five 64-byte ones), each loaded once per pass and dotted with up to four tokens' prep halves. */
+CK_AVXVNNI static void tq1_trits256(const ck_block_tq1_0 *x, size_t nb, int masked, uint8_t *t) {
+    const __m256i one = _mm256_set1_epi8(1), c85 = _mm256_set1_epi8(85), c170 = _mm256_set1_epi8((char)170);
+    const __m256i m5 = _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0);
+    for (size_t b = 0; b < nb; b++, x++, t += 320) {
+        for (int h = 0; h < 2; h++) {
+            __m256i L = h == 0 ? _mm256_loadu_si256((const __m256i *)x->qs)
+                      : masked && b + 1 == nb ? _mm256_maskload_epi32((const int *)(x->qs + 32), m5)
+                                              : _mm256_loadu_si256((const __m256i *)(x->qs + 32));
+            for (int k = 0; k < 5; k++) {
+                /* t_k = [L ≥ 86] + [L ≥ 171], with min(L, c) == L ⇔ L ≤ c (unsigned bytes) */
+                const __m256i le85 = _mm256_cmpeq_epi8(_mm256_min_epu8(L, c85), L);
+                const __m256i le170 = _mm256_cmpeq_epi8(_mm256_min_epu8(L, c170), L);
+                const __m256i tk = _mm256_add_epi8(_mm256_andnot_si256(le85, one), _mm256_andnot_si256(le170, one));
+                _mm256_store_si256((__m256i *)(t + 64 * k + 32 * h), tk);
+                L = tq1_x3y(L);
+            }
+        }
+    }
+}
+
+CK_AVXVNNI static inline __attribute__((always_inline)) void tq1_gemm_tile256(const uint8_t *ta, size_t nb,
+        const int8_t *prep, size_t ldp, const int32_t *qsum, int nt, int32_t *out, size_t ldo, int first) {
+    __m256i a[4];
+    for (int t = 0; t < 4; t++) a[t] = _mm256_setzero_si256();
+    for (size_t b = 0; b < nb; b++) {
+        for (int v = 0; v < 10; v++) {
+            const __m256i X = _mm256_load_si256((const __m256i *)(ta + b * 320 + 32 * v));
+            for (int t = 0; t < nt; t++)
+                a[t] = _mm256_dpbusd_avx_epi32(a[t], X, _mm256_loadu_si256((const __m256i *)(prep + t * ldp + b * 320 + 32 * v)));
+        }
+    }
+    for (int t = 0; t < nt; t++) {
+        const int32_t sa = ck_hsum_i32_8(a[t]);
+        out[t * ldo] = first ? sa - qsum[t] : out[t * ldo] + sa;
+    }
+}
+
+CK_AVXVNNI static void tq1_gemm_vnni(const ck_block_tq1_0 *w, size_t nb, size_t row0, size_t row1, const int8_t *prep,
+                                     size_t ldp, const int32_t *qsum, size_t ntok, int32_t *out, size_t ldo) {
+    _Alignas(64) uint8_t tr[TQ1_GR][TQ1_GK * 320];
+    for (size_t r0 = row0; r0 < row1; r0 += TQ1_GR) {
+        const size_t nr = row1 - r0 < TQ1_GR ? row1 - r0 : TQ1_GR;
+        for (size_t b0 = 0; b0 < nb; b0 += TQ1_GK) {
+            const size_t kb = nb - b0 < TQ1_GK ? nb - b0 : TQ1_GK;
+            for (size_t i = 0; i < nr; i++) tq1_trits256(&w[(r0 + i) * nb + b0], kb, r0 + i + 1 == row1 && b0 + kb == nb, tr[i]);
+            for (size_t t0 = 0; t0 < ntok; t0 += 4) {
+                const size_t nt = ntok - t0 < 4 ? ntok - t0 : 4;
+                const int8_t *pt = prep + t0 * ldp + b0 * 320;
+                for (size_t i = 0; i < nr; i++) {
+                    int32_t *o = out + t0 * ldo + r0 + i;
+                    const int first = b0 == 0;
+                    switch (nt) {
+                    case 4: tq1_gemm_tile256(tr[i], kb, pt, ldp, qsum + t0, 4, o, ldo, first); break;
+                    case 3: tq1_gemm_tile256(tr[i], kb, pt, ldp, qsum + t0, 3, o, ldo, first); break;
+                    case 2: tq1_gemm_tile256(tr[i], kb, pt, ldp, qsum + t0, 2, o, ldo, first); break;
+                    default: tq1_gemm_tile256(tr[i], kb, pt, ldp, qsum + t0, 1, o, ldo, first); break;
+                    }
+                }
+            }
+        }
+    }
+}
 #endif
 
 size_t ck_tq1_0_prep_bytes(size_t n) { return n / CK_QK_K * 320; }
@@ -336,6 +401,11 @@ void ck_tq1_0_i8_gemm(const ck_block_tq1_0 *w, size_t n, size_t row0, size_t row
     if (ck_avx512()) {
         ck_count(K_TQ1_GEMM_512);
         tq1_gemm_avx512(w, n / CK_QK_K, row0, row1, prep, ldp, qsum, ntok, out, ldo);
+        return;
+    }
+    if (ck_vnni()) {
+        ck_count(K_TQ1_GEMM_VNNI);
+        tq1_gemm_vnni(w, n / CK_QK_K, row0, row1, prep, ldp, qsum, ntok, out, ldo);
         return;
     }
 #endif

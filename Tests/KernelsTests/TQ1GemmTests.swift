@@ -37,7 +37,7 @@ import CKernels
             }
         }
         for t in 0..<tokens { #expect(qsum[t] == q[(t * n)..<((t + 1) * n)].reduce(Int32(0)) { $0 + Int32($1) }) }
-        let gemmIDs = ["tq1_0_i8_gemm.avx512vnni", "tq1_0_i8_gemv_x3.avx512vnni"].map { name in name.withCString { ck_kernel_index($0) } }
+        let gemmIDs = ["tq1_0_i8_gemm.avx512vnni", "tq1_0_i8_gemv_x3.avx512vnni", "tq1_0_i8_gemm.avxvnni"].map { name in name.withCString { ck_kernel_index($0) } }
         #expect(gemmIDs.allSatisfy { $0 >= 0 })
         let results = Paths.each { () -> ([Int32], [Int32], [UInt64]) in
             let before = gemmIDs.map { ck_kernel_calls_this_thread(Int32($0)) }
@@ -61,9 +61,10 @@ import CKernels
                 #expect(gemm[t * rows] == -1)                                     // row 0 is outside the range
             }
             #expect(gemm == gemv)
-            let avx512 = Paths.available[i] & UInt32(CK_PATH_AVX512VNNI) != 0
-            // the AVX-512 GEMM once (and the gemv once per token); elsewhere neither AVX-512 form
-            #expect(calls == (avx512 ? [1, UInt64(tokens)] : [0, 0]), "path \(Paths.available[i])")
+            let path = Paths.available[i], avx512 = path & UInt32(CK_PATH_AVX512VNNI) != 0
+            let vnni = !avx512 && path & UInt32(CK_PATH_AVXVNNI) != 0
+            // the AVX-512 GEMM once (and its gemv once per token), or the AVX-VNNI GEMM once, or neither
+            #expect(calls == (avx512 ? [1, UInt64(tokens), 0] : vnni ? [0, 0, 1] : [0, 0, 0]), "path \(path)")
         }
     }
 
