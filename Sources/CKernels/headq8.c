@@ -158,3 +158,55 @@ void ck_q8_head_split(const ck_block_q8_0 *blocks, size_t nb, int8_t *codes, uin
         scales[b] = blocks[b].d;
     }
 }
+
+/* One block with ck_quantize_q8_0's reference rounding (the scalar path and the AVX2 path's non-finite blocks). */
+static void q8_ref_block(const float *x, int8_t *codes, uint16_t *scale) {
+    ck_block_q8_0 blk;
+    ck_quantize_q8_0(x, &blk, 32, CK_Q8_REF);
+    ck_q8_head_split(&blk, 1, codes, scale);
+}
+
+#if CK_X86
+/* ggml's reference Q8_0 in 8-lane floats: amax by max (exact), d = amax/127 and id = 1/d as scalars (the same
+ * float operations), p = x·id (the same product), roundf(p) = trunc(p) ± 1 when |p − trunc(p)| ≥ 0.5 (all exact in
+ * float), so every code equals the scalar one. A block holding a non-finite value goes to the scalar path. */
+CK_AVX2 static void q8_head_row_avx2(const float *x, size_t nb, int8_t *codes, uint16_t *scales) {
+    const __m256 sign = _mm256_set1_ps(-0.0f), half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f),
+                 big = _mm256_set1_ps(3.40282347e38f);
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for (size_t b = 0; b < nb; b++) {
+        const float *xb = x + 32 * b;
+        __m256 v[4], m = _mm256_setzero_ps(), finite = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+        for (int k = 0; k < 4; k++) {
+            v[k] = _mm256_loadu_ps(xb + 8 * k);
+            const __m256 a = _mm256_andnot_ps(sign, v[k]);
+            m = _mm256_max_ps(m, a);
+            finite = _mm256_and_ps(finite, _mm256_cmp_ps(a, big, _CMP_LE_OQ));
+        }
+        if (_mm256_movemask_ps(finite) != 0xff) { q8_ref_block(xb, codes + 32 * b, scales + b); continue; }
+        __m128 h = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+        h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+        h = _mm_max_ss(h, _mm_shuffle_ps(h, h, 1));
+        const float amax = _mm_cvtss_f32(h), d = amax / 127.f, id = d ? 1.0f / d : 0.0f;
+        const __m256 vid = _mm256_set1_ps(id);
+        __m256i q[4];
+        for (int k = 0; k < 4; k++) {
+            const __m256 p = _mm256_mul_ps(v[k], vid);
+            const __m256 t = _mm256_round_ps(p, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+            const __m256 away = _mm256_cmp_ps(_mm256_andnot_ps(sign, _mm256_sub_ps(p, t)), half, _CMP_GE_OQ);
+            const __m256 step = _mm256_and_ps(away, _mm256_or_ps(one, _mm256_and_ps(p, sign)));
+            q[k] = _mm256_cvttps_epi32(_mm256_add_ps(t, step));
+        }
+        const __m256i w = _mm256_packs_epi16(_mm256_packs_epi32(q[0], q[1]), _mm256_packs_epi32(q[2], q[3]));
+        _mm256_storeu_si256((__m256i *)(codes + 32 * b), _mm256_permutevar8x32_epi32(w, order));
+        scales[b] = ck_f32_to_f16(d);
+    }
+}
+#endif
+
+void ck_q8_head_quantize_row(const float *x, size_t n, int8_t *codes, uint16_t *scales) {
+#if CK_X86
+    if (ck_avx2()) { q8_head_row_avx2(x, n / 32, codes, scales); return; }
+#endif
+    for (size_t b = 0; b < n / 32; b++) q8_ref_block(x + 32 * b, codes + 32 * b, scales + b);
+}

@@ -18,8 +18,53 @@ static float up_f32(double v) {
     return f;
 }
 
+static void row_bounds_finish(double k, double z, double ew, double nq, int bad, ck_head_screen_row *out);
+
+#if CK_X86
+/* The same quantities in four double lanes: every d_b·q_i and |w_i − d_b·q_i| is the scalar path's value, the maxima
+ * are order-free and the two sums of squares keep the scalar path's error bound in any order, so the rounded-up
+ * results are as rigorous (they may differ from the scalar path's in the last float place). */
+CK_AVX2 static void row_bounds_avx2(const float *wf, const int8_t *codes, const uint16_t *scales, size_t n,
+                                    ck_head_screen_row *out) {
+    const __m256d sign = _mm256_set1_pd(-0.0);
+    const __m256 fsign = _mm256_set1_ps(-0.0f), big = _mm256_set1_ps(3.40282347e38f);
+    __m256d ew = _mm256_setzero_pd(), nq = ew;
+    double k = 0, z = 0;
+    int bad = 0;
+    for (size_t b = 0; b < n / 32 && !bad; b++) {
+        const double d = (double)ck_f16_to_f32(scales[b]);
+        const float *w = wf + 32 * b;
+        __m256 finite = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+        for (int j = 0; j < 4; j++)
+            finite = _mm256_and_ps(finite, _mm256_cmp_ps(_mm256_andnot_ps(fsign, _mm256_loadu_ps(w + 8 * j)), big, _CMP_LE_OQ));
+        if (!(d >= 0) || isinf(d) || _mm256_movemask_ps(finite) != 0xff) { bad = 1; break; }
+        const __m256d vd = _mm256_set1_pd(d);
+        __m256d e = _mm256_setzero_pd();
+        for (int j = 0; j < 8; j++) {
+            const __m256d c = _mm256_cvtepi32_pd(_mm_cvtepi8_epi32(_mm_cvtsi32_si128((int)ck_load_u32(codes + 32 * b + 4 * j))));
+            const __m256d dq = _mm256_mul_pd(vd, c);
+            const __m256d err = _mm256_andnot_pd(sign, _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(w + 4 * j)), dq));
+            e = _mm256_max_pd(e, err);
+            ew = _mm256_add_pd(ew, _mm256_mul_pd(err, err));
+            nq = _mm256_add_pd(nq, _mm256_mul_pd(dq, dq));
+        }
+        __m128d h = _mm_max_pd(_mm256_castpd256_pd128(e), _mm256_extractf128_pd(e, 1));
+        const double emax = fmax(_mm_cvtsd_f64(h), _mm_cvtsd_f64(_mm_unpackhi_pd(h, h)));
+        if (d > 0) { const double r = emax / d * (1 + 0x1p-50); if (r > k) k = r; }
+        else if (emax > z) z = emax;
+    }
+    double a[4], c[4];
+    _mm256_storeu_pd(a, ew);
+    _mm256_storeu_pd(c, nq);
+    row_bounds_finish(k, z, (a[0] + a[1]) + (a[2] + a[3]), (c[0] + c[1]) + (c[2] + c[3]), bad, out);
+}
+#endif
+
 void ck_head_screen_row_bounds(const float *wf, const int8_t *codes, const uint16_t *scales, size_t n,
                                ck_head_screen_row *out) {
+#if CK_X86
+    if (ck_avx2()) { row_bounds_avx2(wf, codes, scales, n, out); return; }
+#endif
     double k = 0, z = 0, ew = 0, nq = 0;
     int bad = 0;
     for (size_t b = 0; b < n / 32 && !bad; b++) {
@@ -37,7 +82,11 @@ void ck_head_screen_row_bounds(const float *wf, const int8_t *codes, const uint1
         if (d > 0) { const double r = e / d * (1 + 0x1p-50); if (r > k) k = r; }
         else if (e > z) z = e;                     /* d_b = 0: every d_b·q_i is 0, e = max |w_i| */
     }
-    /* sums of n squares in double: relative error ≤ (n+1)·2⁻⁵³ < 2⁻³⁰ for n ≤ 32768, then a square root */
+    row_bounds_finish(k, z, ew, nq, bad, out);
+}
+
+static void row_bounds_finish(double k, double z, double ew, double nq, int bad, ck_head_screen_row *out) {
+    /* sums of n squares in double, any order: relative error ≤ (n+1)·2⁻⁵³ < 2⁻³⁰ for n ≤ 32768, then a square root */
     out->kappa = bad ? INFINITY : up_f32(k);
     out->zeta = bad ? INFINITY : up_f32(z);
     out->ew = bad ? INFINITY : up_f32(sqrt(ew * (1 + 0x1p-29)));
@@ -155,6 +204,55 @@ long ck_head_screen_scan(const float *a, const float *p, const float *q, const c
 #endif
     m = scan_pass(a, p, q, rowb, 0, rows, t, g, scratch, &bad);
     if (bad) return -1;
+    size_t c = 0;
+    for (size_t r = 0; r < rows; r++) {
+        if ((double)a[r] + (double)scratch[r] >= m) {
+            if (c == cap) return -2;
+            cand[c++] = (int32_t)r;
+        }
+    }
+    return (long)c;
+}
+
+/* The k-th largest of v[0..n) (k ≥ 1, n ≥ k; v is reordered): quickselect, median of three. */
+static float kth_largest(float *v, size_t n, size_t k) {
+    size_t lo = 0, hi = n - 1, want = k - 1;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        float x = v[lo], y = v[mid], z = v[hi];
+        const float pivot = x > y ? (y > z ? y : (x > z ? z : x)) : (x > z ? x : (y > z ? z : y));
+        size_t i = lo, j = hi;
+        while (i <= j) {   /* descending: ≥ pivot to the left */
+            while (v[i] > pivot) i++;
+            while (v[j] < pivot) j--;
+            if (i <= j) { const float t = v[i]; v[i] = v[j]; v[j] = t; i++; if (j == 0) break; j--; }
+        }
+        if (want <= j) hi = j;
+        else if (want >= i) lo = i;
+        else return v[want];
+    }
+    return v[want];
+}
+
+long ck_head_screen_scan_topk(const float *a, const float *p, const float *q, const ck_head_screen_row *rowb, size_t rows,
+                              size_t n, const ck_head_screen_token *t, size_t k, float *scratch, float *lower,
+                              int32_t *cand, size_t cap) {
+    if (k == 0 || k > rows) return -1;
+    const double g = gamma_n(n);
+    int bad = 0;
+#if CK_X86
+    if (ck_avx2()) (void)scan_pass_avx2(a, p, q, rowb, rows, t, g, scratch, &bad);
+    else
+#endif
+    (void)scan_pass(a, p, q, rowb, 0, rows, t, g, scratch, &bad);
+    if (bad) return -1;
+    /* lower[r] ≤ a[r] − B_r ≤ the exact logit: the difference in double, to float, then one step down */
+    for (size_t r = 0; r < rows; r++) lower[r] = nextafterf((float)((double)a[r] - (double)scratch[r]), -INFINITY);
+    const float mk = kth_largest(lower, rows, k);
+    if (!(fabsf(mk) < INFINITY)) return -1;
+    /* k rows have an exact logit ≥ mk; a row whose a[r] + B_r is below it cannot be among the k largest. The slack
+     * covers the rounding of the sum in double. */
+    const double m = (double)mk - fabs((double)mk) * 0x1p-40 - 1e-30;
     size_t c = 0;
     for (size_t r = 0; r < rows; r++) {
         if ((double)a[r] + (double)scratch[r] >= m) {

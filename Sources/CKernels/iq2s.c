@@ -20,6 +20,7 @@
 #include "ck_internal.h"
 #include "iq2s_grid.h"
 #include <math.h>
+#include <stdlib.h>
 
 #define IQ2S_BYTES 82
 
@@ -142,7 +143,180 @@ IQ2S_BLOCK_LANES(CK_AVX512, block_lanes_avx512, chunk_q_avx512)
     }
 IQ2S_GEMV(CK_AVX2, gemv_avx2, block_lanes_avx2)
 IQ2S_GEMV(CK_AVX512, gemv_avx512, block_lanes_avx512)
+
+/* Batched prefill. Each row is expanded once into signed 16-bit weights with the chunk scale folded in
+ * (w16 = ±grid·ls, |w16| ≤ 43·31), then every token's block lanes are 16-bit dot products of w16 with q: pair sums
+ * of the chunk's bytes 0-15 and 16-31 accumulated over the block's eight chunks, then adjacent pairs added, so lane k
+ * (bytes 4k..4k+3 of every chunk, times ls) is the gemv's integer exactly (integer sums: order-free), and the float
+ * steps are the gemv's: every output bit-identical to it. The grid look-ups, signs and scales cost once per row
+ * instead of once per row and token. */
+CK_AVX2 static void iq2s_expand16(const uint8_t *blk, int16_t *w) {
+    const __m256i bit = _mm256_setr_epi16(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, -32768);
+    for (int c = 0; c < 8; c++) {
+        const __m256i g = chunk_grid(blk + 2 + 4 * c, blk[66 + c]);
+        const uint32_t sg = ck_load_u32(blk + 34 + 4 * c);
+        const uint8_t sc = blk[74 + c];
+        const int16_t ls[2] = {(int16_t)(2 * (sc & 15) + 1), (int16_t)(2 * (sc >> 4) + 1)};
+        for (int h = 0; h < 2; h++) {   /* bytes 16h..16h+15: groups 2h, 2h+1 */
+            const __m256i v = _mm256_mullo_epi16(_mm256_cvtepu8_epi16(h ? _mm256_extracti128_si256(g, 1) : _mm256_castsi256_si128(g)),
+                                                 _mm256_set1_epi16(ls[h]));
+            const __m256i neg = _mm256_cmpeq_epi16(_mm256_and_si256(_mm256_set1_epi16((short)(sg >> (16 * h))), bit), bit);
+            _mm256_storeu_si256((__m256i *)(w + 32 * c + 16 * h), _mm256_sub_epi16(_mm256_xor_si256(v, neg), neg));
+        }
+    }
+}
+
+/* Pair sums of bytes 0-15 (lo) and 16-31 (hi) → the eight lanes: hadd gives L0 L1 L4 L5 | L2 L3 L6 L7. */
+CK_AVX2 static inline __m256i iq2s_pairs_to_lanes(__m256i lo, __m256i hi) {
+    return _mm256_permutevar8x32_epi32(_mm256_hadd_epi32(lo, hi), _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7));
+}
+
+CK_AVX2 static inline __m256i iq2s_lanes16_avx2(const int16_t *w, const int8_t *q) {
+    __m256i lo = _mm256_setzero_si256(), hi = lo;
+    for (int c = 0; c < 8; c++) {
+        lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(w + 32 * c)),
+                                                    _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(q + 32 * c)))));
+        hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(w + 32 * c + 16)),
+                                                    _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(q + 32 * c + 16)))));
+    }
+    return iq2s_pairs_to_lanes(lo, hi);
+}
+
+CK_AVX512 static inline __m256i iq2s_lanes16_avx512(const int16_t *w, const int8_t *q) {
+    __m512i a = _mm512_setzero_si512(), b = a;
+    for (int c = 0; c < 8; c += 2) {
+        a = _mm512_dpwssd_epi32(a, _mm512_loadu_si512(w + 32 * c), _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(q + 32 * c))));
+        b = _mm512_dpwssd_epi32(b, _mm512_loadu_si512(w + 32 * c + 32),
+                                _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(q + 32 * c + 32))));
+    }
+    a = _mm512_add_epi32(a, b);
+    return iq2s_pairs_to_lanes(_mm512_castsi512_si256(a), _mm512_extracti64x4_epi64(a, 1));
+}
+
+/* Two rows' lanes against one q, widened once. */
+CK_AVX2 static inline void iq2s_lanes16x2_avx2(const int16_t *w0, const int16_t *w1, const int8_t *q, __m256i *l0, __m256i *l1) {
+    __m256i lo0 = _mm256_setzero_si256(), hi0 = lo0, lo1 = lo0, hi1 = lo0;
+    for (int c = 0; c < 8; c++) {
+        const __m256i qa = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(q + 32 * c)));
+        const __m256i qb = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(q + 32 * c + 16)));
+        lo0 = _mm256_add_epi32(lo0, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(w0 + 32 * c)), qa));
+        hi0 = _mm256_add_epi32(hi0, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(w0 + 32 * c + 16)), qb));
+        lo1 = _mm256_add_epi32(lo1, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(w1 + 32 * c)), qa));
+        hi1 = _mm256_add_epi32(hi1, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(w1 + 32 * c + 16)), qb));
+    }
+    *l0 = iq2s_pairs_to_lanes(lo0, hi0);
+    *l1 = iq2s_pairs_to_lanes(lo1, hi1);
+}
+
+CK_AVX512 static inline void iq2s_lanes16x2_avx512(const int16_t *w0, const int16_t *w1, const int8_t *q, __m256i *l0, __m256i *l1) {
+    __m512i a = _mm512_setzero_si512(), b = a;
+    for (int c = 0; c < 8; c++) {
+        const __m512i qc = _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(q + 32 * c)));
+        a = _mm512_dpwssd_epi32(a, _mm512_loadu_si512(w0 + 32 * c), qc);
+        b = _mm512_dpwssd_epi32(b, _mm512_loadu_si512(w1 + 32 * c), qc);
+    }
+    *l0 = iq2s_pairs_to_lanes(_mm512_castsi512_si256(a), _mm512_extracti64x4_epi64(a, 1));
+    *l1 = iq2s_pairs_to_lanes(_mm512_castsi512_si256(b), _mm512_extracti64x4_epi64(b, 1));
+}
+
+/* Two rows × four tokens: eight fma chains (each in its row's and token's block order). */
+#define IQ2S_PAIR_STEP(LANES2, t, A, B)                                                                          \
+    do {                                                                                                         \
+        __m256i l0, l1;                                                                                          \
+        LANES2(w0 + 256 * b, w1 + 256 * b, ys[t][b].qs, &l0, &l1);                                               \
+        A = _mm256_fmadd_ps(_mm256_set1_ps(d0 * ys[t][b].d), _mm256_cvtepi32_ps(l0), A);                         \
+        B = _mm256_fmadd_ps(_mm256_set1_ps(d1 * ys[t][b].d), _mm256_cvtepi32_ps(l1), B);                         \
+    } while (0)
+#define IQ2S_PAIR_STORE(t, A, B)                                                                                 \
+    do { _mm256_storeu_ps(a, A); out[(t) * ldo + r] = finish(a); _mm256_storeu_ps(a, B); out[(t) * ldo + r + 1] = finish(a); } while (0)
+
+/* One token's fma step of block b (the gemv's float operation). */
+#define IQ2S_TOKEN_STEP(LANES, acc, t)                                                                           \
+    acc = _mm256_fmadd_ps(_mm256_set1_ps(dw * ys[t][b].d), _mm256_cvtepi32_ps(LANES(wb, ys[t][b].qs)), acc)
+/* Four tokens at a time share each block's w16 loads and overlap their four fma chains (each token's chain stays
+ * in block order); then the rest one by one. */
+#define IQ2S_GEMM(ATTR, NAME, LANES, LANES2)                                                                     \
+    ATTR static void NAME(const uint8_t *w, size_t nb, size_t row0, size_t row1, const ck_block_q8_K *const *ys, \
+                          size_t T, float *out, size_t ldo, int16_t *w16) {                                      \
+        float a[8];                                                                                              \
+        size_t r = row0;                                                                                         \
+        for (; r + 2 <= row1 && T >= 4; r += 2) {                                                                \
+            const uint8_t *p0 = w + r * nb * IQ2S_BYTES, *p1 = p0 + nb * IQ2S_BYTES;                             \
+            int16_t *w0 = w16, *w1 = w16 + 256 * nb;                                                             \
+            for (size_t b = 0; b < nb; b++) {                                                                    \
+                iq2s_expand16(p0 + b * IQ2S_BYTES, w0 + 256 * b);                                                \
+                iq2s_expand16(p1 + b * IQ2S_BYTES, w1 + 256 * b);                                                \
+            }                                                                                                    \
+            size_t t = 0;                                                                                        \
+            for (; t + 4 <= T; t += 4) {                                                                         \
+                __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;  \
+                for (size_t b = 0; b < nb; b++) {                                                                \
+                    const float d0 = _cvtsh_ss(ck_load_u16(p0 + b * IQ2S_BYTES));                                \
+                    const float d1 = _cvtsh_ss(ck_load_u16(p1 + b * IQ2S_BYTES));                                \
+                    IQ2S_PAIR_STEP(LANES2, t, a0, b0); IQ2S_PAIR_STEP(LANES2, t + 1, a1, b1);                    \
+                    IQ2S_PAIR_STEP(LANES2, t + 2, a2, b2); IQ2S_PAIR_STEP(LANES2, t + 3, a3, b3);                \
+                }                                                                                                \
+                IQ2S_PAIR_STORE(t, a0, b0); IQ2S_PAIR_STORE(t + 1, a1, b1);                                      \
+                IQ2S_PAIR_STORE(t + 2, a2, b2); IQ2S_PAIR_STORE(t + 3, a3, b3);                                  \
+            }                                                                                                    \
+            for (; t < T; t++) {                                                                                 \
+                __m256 a0 = _mm256_setzero_ps(), b0 = a0;                                                        \
+                for (size_t b = 0; b < nb; b++) {                                                                \
+                    const float d0 = _cvtsh_ss(ck_load_u16(p0 + b * IQ2S_BYTES));                                \
+                    const float d1 = _cvtsh_ss(ck_load_u16(p1 + b * IQ2S_BYTES));                                \
+                    IQ2S_PAIR_STEP(LANES2, t, a0, b0);                                                           \
+                }                                                                                                \
+                IQ2S_PAIR_STORE(t, a0, b0);                                                                      \
+            }                                                                                                    \
+        }                                                                                                        \
+        for (; r < row1; r++) {                                                                                  \
+            const uint8_t *p = w + r * nb * IQ2S_BYTES;                                                          \
+            for (size_t b = 0; b < nb; b++) iq2s_expand16(p + b * IQ2S_BYTES, w16 + 256 * b);                    \
+            size_t t = 0;                                                                                        \
+            for (; t + 4 <= T; t += 4) {                                                                         \
+                __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;                                      \
+                for (size_t b = 0; b < nb; b++) {                                                                \
+                    const float dw = _cvtsh_ss(ck_load_u16(p + b * IQ2S_BYTES));                                 \
+                    const int16_t *wb = w16 + 256 * b;                                                           \
+                    IQ2S_TOKEN_STEP(LANES, a0, t); IQ2S_TOKEN_STEP(LANES, a1, t + 1);                            \
+                    IQ2S_TOKEN_STEP(LANES, a2, t + 2); IQ2S_TOKEN_STEP(LANES, a3, t + 3);                        \
+                }                                                                                                \
+                _mm256_storeu_ps(a, a0); out[t * ldo + r] = finish(a);                                           \
+                _mm256_storeu_ps(a, a1); out[(t + 1) * ldo + r] = finish(a);                                     \
+                _mm256_storeu_ps(a, a2); out[(t + 2) * ldo + r] = finish(a);                                     \
+                _mm256_storeu_ps(a, a3); out[(t + 3) * ldo + r] = finish(a);                                     \
+            }                                                                                                    \
+            for (; t < T; t++) {                                                                                 \
+                __m256 a0 = _mm256_setzero_ps();                                                                 \
+                for (size_t b = 0; b < nb; b++) {                                                                \
+                    const float dw = _cvtsh_ss(ck_load_u16(p + b * IQ2S_BYTES));                                 \
+                    const int16_t *wb = w16 + 256 * b;                                                           \
+                    IQ2S_TOKEN_STEP(LANES, a0, t);                                                               \
+                }                                                                                                \
+                _mm256_storeu_ps(a, a0); out[t * ldo + r] = finish(a);                                           \
+            }                                                                                                    \
+        }                                                                                                        \
+    }
+IQ2S_GEMM(CK_AVX2, gemm_avx2, iq2s_lanes16_avx2, iq2s_lanes16x2_avx2)
+IQ2S_GEMM(CK_AVX512, gemm_avx512, iq2s_lanes16_avx512, iq2s_lanes16x2_avx512)
 #endif
+
+void ck_iq2_s_q8_K_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *const *ys, size_t T,
+                        float *out, size_t ldo) {
+    const size_t nb = n / CK_QK_K;
+#if CK_X86
+    if (ck_avx2() && T > 1) {
+        int16_t *w16 = malloc(2 * nb * 256 * sizeof *w16);   /* two rows' expanded weights */
+        if (w16) {
+            if (ck_avx512()) { ck_count(K_IQ2S_Q8K_GEMM_AVX512); gemm_avx512(w, nb, row0, row1, ys, T, out, ldo, w16); }
+            else { ck_count(K_IQ2S_Q8K_GEMM_AVX2); gemm_avx2(w, nb, row0, row1, ys, T, out, ldo, w16); }
+            free(w16);
+            return;
+        }
+    }
+#endif
+    for (size_t t = 0; t < T; t++) ck_iq2_s_q8_K_gemv(w, n, row0, row1, ys[t], out + t * ldo);
+}
 
 void ck_iq2_s_q8_K_gemv(const uint8_t *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *y, float *out) {
     const size_t nb = n / CK_QK_K;

@@ -45,7 +45,7 @@ import TestSupport
     @Test func benchReportsEveryRowAndTheInspectorsBytesPerToken() throws {
         let (dir, model) = try Self.tinyModel()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try CLI.run(["bench", "-m", model.path, "-t", "1,2", "-p", "8", "-n", "4", "-r", "2", "-o", "json"])
+        let r = try CLI.run(["bench", "-m", model.path, "-t", "1,2", "-p", "8", "-n", "4", "-r", "2", "--head", "exact", "-o", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         let doc = try #require(r.json as? [String: Any])
         let rows = try #require(doc["rows"] as? [[String: Any]])
@@ -57,6 +57,7 @@ import TestSupport
         // what ran is in the output: the head, no load-time layouts, the load time, the binary (its commit as the
         // receipts record it)
         #expect(doc["head"] as? String == "exact" && doc["head_logit_cosine"] == nil && doc["weight_layouts"] == nil)
+        #expect(doc["head_choice"] == nil)
         #expect((doc["load_ms"] as? Double ?? 0) > 0)
         let tool = try #require(doc["tool"] as? [String: String])
         let version = try CLI.run(["--version"]).stdout

@@ -43,12 +43,14 @@ import Testing
         }
 
         /// The screened logits and candidate rows (nil on a fallback).
-        func screenedLogits(_ x: [Float], threads: Int = 1, cap: Int? = nil) -> (logits: [Float], candidates: [Int])? {
+        func screenedLogits(_ x: [Float], threads: Int = 1, cap: Int? = nil, topK: Int = 1) -> (logits: [Float], candidates: [Int])? {
             let s = HeadScreener(head: screened)
             s.cap = cap ?? rows
             var out = [Float](repeating: .nan, count: rows)
             let ok = out.withUnsafeMutableBufferPointer { o in
-                x.withUnsafeBufferPointer { s.run($0.baseAddress!, logits: o.baseAddress!, dispatcher: Dispatcher(threads: threads)) }
+                x.withUnsafeBufferPointer {
+                    s.run($0.baseAddress!, logits: o.baseAddress!, dispatcher: Dispatcher(threads: threads), topK: topK)
+                }
             }
             return ok ? (out, s.lastCandidates) : nil
         }
@@ -165,6 +167,40 @@ import Testing
         let one = try #require(head.screenedLogits(x)).logits
         for threads in [2, 3] { #expect(try #require(head.screenedLogits(x, threads: threads)).logits.map(\.bitPattern) == one.map(\.bitPattern)) }
         #expect(head.screenedLogits(x, cap: 0) == nil)   // over the cap: the caller runs the exact head
+    }
+
+    /// Top-k screening: the k largest exact logits (ties by id, as the sampler cuts) are all candidates with the full
+    /// gemv's bits, every other value is below the k-th largest, so the sampler's top-k cut and its draws equal the
+    /// full head's; duplicate rows straddle the k-th place.
+    @Test(arguments: [WeightFormat.f16, .f32])
+    func topKCandidatesHoldTheExactTopK(_ format: WeightFormat) throws {
+        let rows = 400, n = 96
+        var rng = Rand(s: format == .f16 ? 21 : 22)
+        let w = (0..<(rows * n)).map { _ in rng.normal() * 0.05 }
+        // rows 300..<310 copy row 7: ten equal logits that the k-th place can cut through
+        let head = try Head(rows: rows, n: n, format: format) { r, i in (300..<310).contains(r) ? w[7 * n + i] : w[r * n + i] }
+        let x = (0..<n).map { _ in rng.normal() }
+        for (full, k, screened) in Self.eachPath({ () -> [([Float], Int, (logits: [Float], candidates: [Int])?)] in
+            let full = head.exactLogits(x)
+            let rank = (0..<rows).sorted { full[$0] != full[$1] ? full[$0] > full[$1] : $0 < $1 }.firstIndex(of: 7)!
+            return [1, 2, 5, 40, rank + 3].map { k in (full, k, head.screenedLogits(x, topK: k)) }
+        }).flatMap({ $0 }) {
+            let (logits, cand) = try #require(screened)
+            let order = (0..<rows).sorted { full[$0] != full[$1] ? full[$0] > full[$1] : $0 < $1 }
+            let top = Array(order.prefix(k)), kth = full[order[k - 1]]
+            #expect(Set(top).isSubset(of: Set(cand)), "k \(k)")
+            #expect(cand.count >= k && cand.count < rows, "k \(k): \(cand.count) candidates")
+            for r in cand { #expect(logits[r].bitPattern == full[r].bitPattern, "row \(r)") }
+            for r in 0..<rows where !cand.contains(r) { #expect(logits[r] < kth, "k \(k) row \(r)") }
+            for seed in UInt64(1)...5 {
+                var o = SamplingOptions()
+                o.greedy = false; o.temperature = 2; o.topK = k; o.topP = 0.99; o.seed = seed
+                var a = Sampler(o), b = Sampler(o)
+                #expect(a.sample(logits) == b.sample(full), "k \(k) seed \(seed)")
+            }
+        }
+        // the candidates grow with k (a bound is needed for every row that may still reach the k-th place)
+        #expect(try #require(head.screenedLogits(x, topK: 40)).candidates.count > (try #require(head.screenedLogits(x, topK: 1)).candidates.count))
     }
 
     /// A non-finite weight (F32 head) or activation makes every token fall back to the exact head.

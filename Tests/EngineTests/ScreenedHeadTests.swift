@@ -12,8 +12,8 @@ import TestSupport
     }
 
     /// Greedy tokens with the screened head equal the exact head's, token for token, at 1, 2 and 3 threads, with
-    /// the screen actually used (and with every token forced onto the fallback); sampling and `logits(after:)` run
-    /// the exact head.
+    /// the screen actually used (and with every token forced onto the fallback); top-k sampling is screened too and
+    /// gives the exact head's tokens; sampling without top-k and `logits(after:)` run the exact head.
     static func expectExactTokens(_ url: URL, prompt: [Int], tokens: Int) throws {
         let exact = try session(url, head: .exact)
         let want = try exact.generate(promptTokens: prompt, options: GenerateOptions(maxTokens: tokens)).generatedTokens
@@ -35,13 +35,29 @@ import TestSupport
         let forced = try s.generate(promptTokens: prompt, options: GenerateOptions(maxTokens: tokens))
         #expect(forced.generatedTokens == want && forced.headScreening?.fallbacks == want.count)
         #expect(try s.logits(after: prompt) == (try exact.logits(after: prompt)))
-        var sampling = SamplingOptions()
-        sampling.greedy = false
-        sampling.seed = 11
-        let sampled = try s.generate(promptTokens: prompt, options: GenerateOptions(maxTokens: tokens, sampling: sampling))
-        #expect(sampled.headScreening?.tokens == 0)
-        #expect(sampled.generatedTokens
-                == (try exact.generate(promptTokens: prompt, options: GenerateOptions(maxTokens: tokens, sampling: sampling)).generatedTokens))
+        // sampling: top-k (here 40, 5, 1; the sampler cuts to the k largest before its softmax) is screened for the
+        // k largest and gives the exact head's tokens; without a top-k cut the whole exact head runs
+        s.transformer.screener?.cap = Int.max
+        for (topK, seed) in [(40, UInt64(11)), (5, 12), (1, 13), (0, 14)] {
+            var sampling = SamplingOptions()
+            sampling.greedy = false
+            sampling.temperature = 1.5   // a flat distribution: the draws reach deep into the top-k
+            sampling.topK = topK
+            sampling.seed = seed
+            let options = GenerateOptions(maxTokens: tokens, sampling: sampling)
+            let sampled = try s.generate(promptTokens: prompt, options: options)
+            #expect(sampled.headScreening?.tokens == (topK > 0 ? tokens : 0), "top-k \(topK)")
+            #expect(sampled.headScreening?.fallbacks == 0)
+            #expect(sampled.generatedTokens == (try exact.generate(promptTokens: prompt, options: options).generatedTokens), "top-k \(topK)")
+        }
+        // more candidates than the budget two tokens in a row: the rest of the generation runs the exact head
+        s.transformer.screener?.topKBudget = 0
+        var flat = SamplingOptions()
+        flat.greedy = false; flat.temperature = 1.5; flat.topK = 40; flat.seed = 15
+        let options = GenerateOptions(maxTokens: tokens, sampling: flat)
+        let stopped = try s.generate(promptTokens: prompt, options: options)
+        #expect(stopped.headScreening?.tokens == 2 && stopped.generatedTokens.count == tokens)
+        #expect(stopped.generatedTokens == (try exact.generate(promptTokens: prompt, options: options).generatedTokens))
     }
 
     @Test(arguments: [(SyntheticModel.Architecture.bitnetB158, SyntheticModel.WeightFormat.i2_s),

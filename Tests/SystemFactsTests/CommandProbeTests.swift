@@ -76,7 +76,7 @@ import Glibc
         try Self.script(dir, "nvcc", "printf 'nvcc: NVIDIA (R) Cuda compiler driver\\nCuda compilation tools, release 12.4, V12.4.131\\n'")
         let r = SystemFacts.collectBlocking(FactsOptions(environment: EnvironmentSource(["PATH": dir.path]), only: ["software"],
                                                          collectorDeadline: 30, commandTimeout: 15))
-        #expect(r.value("software.rustc") == .string("1.82.0"))
+        #expect(r.value("software.rustc") == .string("1.82.0"), "\(String(describing: r.fact("software.rustc")))")
         #expect(r.value("software.cmake") == .string("3.25.1"))
         #expect(r.value("software.nvcc") == .string("12.4"))
         #expect(r.fact("software.clang")?.status == .error("exit status 3: this is not clang"))

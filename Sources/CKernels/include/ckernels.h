@@ -246,6 +246,9 @@ void ck_q8_head_gemv(const int8_t *w, const uint16_t *wd, size_t n, size_t row0,
 int ck_q8_head_fits(size_t n);
 /// Q8_0 blocks → the split layout (codes, scales).
 void ck_q8_head_split(const ck_block_q8_0 *blocks, size_t nb, int8_t *codes, uint16_t *scales);
+/// One float row (n % 32 == 0) → the split layout with ck_quantize_q8_0's reference rounding (CK_Q8_REF), the
+/// same codes and scales as ck_quantize_q8_0 + ck_q8_head_split on every path (the AVX2 path vectorizes it).
+void ck_q8_head_quantize_row(const float *x, size_t n, int8_t *codes, uint16_t *scales);
 
 /* ------------------------------------------------------ screened output head (headscreen.c) */
 /// `--head screened`: `ck_q8_head_gemv` (same `out`, bit for bit) that also writes, per row r, p[r] = Σ_b d_b·x1b[b]
@@ -271,6 +274,13 @@ double ck_head_screen_bound(float p, float q, const ck_head_screen_row *row, siz
 /// when more than `cap`.
 long ck_head_screen_scan(const float *a, const float *p, const float *q, const ck_head_screen_row *rowb, size_t rows,
                          size_t n, const ck_head_screen_token *t, float *scratch, int32_t *cand, size_t cap);
+/// Top-k form (sampling that keeps the k largest logits): m_k = the k-th largest of lower bounds of the exact logits
+/// (a[r] − B_r, rounded down; `lower`: rows floats of scratch), then every r with a[r] + B_r ≥ m_k (less a 2⁻⁴⁰
+/// slack) into `cand` in increasing order: the k largest exact logits, ties included, are all among them. Returns the
+/// count, -1 when a value is not finite or k is not in 1...rows, -2 when more than `cap`.
+long ck_head_screen_scan_topk(const float *a, const float *p, const float *q, const ck_head_screen_row *rowb, size_t rows,
+                              size_t n, const ck_head_screen_token *t, size_t k, float *scratch, float *lower,
+                              int32_t *cand, size_t cap);
 
 /* ------------------------------------------------ graph ops (exact engine numerics) */
 /// The per-token float work of the engine's graph (graph.c, attention.c). Unlike the helpers above, these compute
@@ -327,9 +337,13 @@ void ck_g_kv_store(const float *k, const float *v, uint16_t *kdst, uint16_t *vds
 /// S_b exact, float multiply then add in block order (no FMA): the same bits on every path. n % 32 == 0;
 /// row r at w + r·(n/32)·10.
 void ck_bn32_i8_gemv_f32(const uint8_t *w, size_t n, size_t row0, size_t row1, const int8_t *q, float s, float *out);
-/// IQ2_S × Q8_K (ggml's generic ggml_vec_dot_iq2_s_q8_K order: exact block integers, then
-/// sumf += (d_w·d_y)·bsum, out = 0.125·sumf). n % 256 == 0; row r at w + r·(n/256)·82. Same bits on every path.
+/// IQ2_S × Q8_K with the numerics of llama.cpp's x86 build (iq2s.c: eight exact integer lanes per block, an fma per
+/// lane in block order, ggml's hsum_float_8, × 0.125). n % 256 == 0; row r at w + r·(n/256)·82. Same bits on every path.
 void ck_iq2_s_q8_K_gemv(const uint8_t *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *y, float *out);
+/// Batched prefill: out[t·ldo + r] = ck_iq2_s_q8_K_gemv(row r, ys[t]) for T tokens, bit for bit; each row's grid
+/// vectors are looked up once for all tokens (nb·256 bytes of scratch per call). T = 1 or no AVX2: the gemv per token.
+void ck_iq2_s_q8_K_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *const *ys, size_t T,
+                        float *out, size_t ldo);
 /// Load-time repacks into the I2_S 128-weight interleave (dst: rows·cols/4 code bytes, zeroed first; the caller
 /// appends the scale tail). TL1/TL2 follow the GGUF layer's reference walks (TensorCodec+TL1/TL2) for the tile
 /// configuration (BM, BK, bm); `scratch` holds rows·cols bytes (the codes in row order). Return 0, -1 for a

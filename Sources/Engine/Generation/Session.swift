@@ -43,12 +43,13 @@ public final class Session: @unchecked Sendable {
         dispatcher.counters.reset()
         CKernelCounters.reset()
         var sampler = Sampler(options.sampling)
-        // --head screened: greedy decoding needs only the argmax (exact by the screen's bound); sampling needs all
+        // --head screened: greedy decoding needs only the argmax, top-k sampling only the k largest logits (exact by
+        // the screen's bound); sampling without a small top-k needs them all
         transformer.screener?.resetStats()
-        transformer.screenArgmax = transformer.screener != nil && (options.sampling.greedy || options.sampling.temperature <= 0)
-        defer { transformer.screenArgmax = false }
+        transformer.screenTopK = transformer.screener == nil ? 0 : Self.screenTopK(options.sampling)
+        defer { transformer.screenTopK = 0 }
         var stream = UTF8Stream()
-        var text = "", out: [Int] = [], decode: [Double] = []
+        var text = "", out: [Int] = [], decode: [Double] = [], overBudget = 0
         let t0 = DispatchTime.now()
         try transformer.prefill(promptTokens, batchSize: prefillBatchSize)
         let prefill = Self.ms(since: t0)
@@ -60,6 +61,10 @@ public final class Session: @unchecked Sendable {
             let eog = options.stopAtEndOfGeneration && (model.tokenizer?.isEndOfGeneration(Int32(next)) ?? false)
             let goOn = onToken(GeneratedToken(id: next, text: piece, index: out.count - 1))
             if eog || !goOn || out.count == options.maxTokens { break }
+            if transformer.screenTopK > 1, let s = transformer.screener {
+                overBudget = s.lastCandidateCount > s.topKBudget ? overBudget + 1 : 0
+                if overBudget >= 2 { transformer.screenTopK = 0 }   // the rest of this generation: the exact head
+            }
             let stepStart = DispatchTime.now()
             try transformer.step(next, wantLogits: true)
             decode.append(Self.ms(since: stepStart))
@@ -72,6 +77,15 @@ public final class Session: @unchecked Sendable {
                                 tokensRequested: options.maxTokens,
                                 headScreening: transformer.screener?.stats)
     }
+
+    /// How many of the largest logits a token's choice reads: 1 for greedy, the sampler's top-k when it is at most
+    /// `maxScreenedTopK`, else 0 (every logit: the softmax of an uncut distribution).
+    public static func screenTopK(_ s: SamplingOptions) -> Int {
+        if s.greedy || s.temperature <= 0 { return 1 }
+        return s.topK > 0 && s.topK <= maxScreenedTopK ? s.topK : 0
+    }
+    /// Above this top-k the screen's candidates would approach its cap: the whole exact head runs.
+    public static let maxScreenedTopK = 256
 
     /// Logits after feeding `tokens` from an empty cache (tests, reference comparisons).
     public func logits(after tokens: [Int]) throws -> [Float] {

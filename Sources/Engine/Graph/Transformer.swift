@@ -18,10 +18,11 @@ final class Transformer: @unchecked Sendable {
     /// Attention scratch of each prefill task (made on the first batched prefill).
     var prefillAttention: [Attention.Scratch] = []
     private(set) var logits: [Float]
-    /// `--head screened`: set while greedy decoding needs only the argmax of `logits` (Session.generate); the
-    /// logits are then exact only where they can be the maximum (`HeadScreener`).
+    /// `--head screened`: `screenTopK` is set while decoding needs only the k largest logits (Session.generate: 1 for
+    /// greedy, the sampler's top-k when it keeps few); the logits are then exact wherever they can be among the k
+    /// largest and below them elsewhere (`HeadScreener`). 0: the whole exact head.
     let screener: HeadScreener?
-    var screenArgmax = false
+    var screenTopK = 0
     /// Each layer's matrix groups with their output buffers, built once (no array per token).
     private let jobs: [LayerJobs]
 
@@ -113,12 +114,12 @@ final class Transformer: @unchecked Sendable {
         }
     }
 
-    /// logits = output(RMSNorm(x)); screened (argmax-exact only) while `screenArgmax`.
+    /// logits = output(RMSNorm(x)); screened (exact for the `screenTopK` largest only) while `screenTopK` > 0.
     func computeLogits() {
         let c = config, e = c.embeddingLength, h = s.h
         Ops.rmsNorm(s.x, weights.outputNorm, eps: c.rmsEpsilon, h, count: e)
-        if screenArgmax, let screener {
-            if logits.withUnsafeMutableBufferPointer({ screener.run(h, logits: $0.baseAddress!, dispatcher: dispatcher) }) { return }
+        if screenTopK > 0, let screener {
+            if logits.withUnsafeMutableBufferPointer({ screener.run(h, logits: $0.baseAddress!, dispatcher: dispatcher, topK: screenTopK) }) { return }
             logits.withUnsafeMutableBufferPointer { lp in dispatcher.run([(weights.output, lp.baseAddress!)], input: h) }
             screener.head.releaseExactPages()   // the fallback read the whole float head
             return

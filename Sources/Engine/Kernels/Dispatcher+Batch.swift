@@ -5,14 +5,16 @@ extension Dispatcher {
     /// Rows per block in the per-token loop of `runBatch`: a block of weight rows is reused for every token while
     /// it is in cache. TQ1_0's row kernel prepares the activations once per call (tq1.c), so it gets 128 rows per
     /// call (2B-4T: at most 128 × 1.5 KB of weights, still cache-resident): pp64 40 → 50 tok/s at 1 thread
-    /// (32 rows: 45; 512: 50).
+    /// (32 rows: 45; 512: 50). Single-scale TQ1_0 matrices take the GEMM instead (`tq1GemmScale`).
     static func batchRowBlock(_ m: MatVec) -> Int { m.format == .tq1_0 ? 128 : 16 }
 
     /// Batched form of `run` for `tokens` input rows `x + t·cols` (cols = the matrices' input size): output
     /// row t of a matrix goes to `out + t·rows`. Each token is encoded exactly as `run` encodes it, and each
     /// output value is computed by the same per-row arithmetic as `run`, so the results are bit-identical to
     /// calling `run` once per token. I2_S (128-weight blocks) goes through `ck_i2s_gemm` (weights decoded once
-    /// for up to 4 tokens), TQ1_0 with one block scale through `ck_tq1_0_i8_gemm`, repacked varying-scale BitNet32-F16 through `ck_bn32r_i8_gemm_f32`; the other types loop the row kernel over the tokens within blocks of 16 rows.
+    /// for up to 4 tokens), TQ1_0 with one block scale through `ck_tq1_0_i8_gemm` (each token prepared once),
+    /// repacked varying-scale BitNet32-F16 through `ck_bn32r_i8_gemm_f32`, IQ2_S through `ck_iq2_s_q8_K_gemm` (grid
+    /// look-ups once per row); the other types loop the row kernel over the tokens within blocks of 16 rows.
     func runBatch(_ mats: [(MatVec, UnsafeMutablePointer<Float>)], input x: UnsafePointer<Float>, tokens: Int) {
         guard tokens > 0, let cols = mats.first?.0.cols else { return }
         var encoded: [(ActivationFormat, [QuantizedRow])] = []
@@ -30,6 +32,8 @@ extension Dispatcher {
                 tq1Gemm(m, d, qs, out)
             } else if let scales = m.blockScales, m.activation == .int8PerToken {
                 bn32rGemm(m, scales, qs, out)
+            } else if m.format == .iq2_s && m.activation == .q8_K {
+                iq2sGemm(m, qs, out)
             } else {
                 nonisolated(unsafe) let o = out
                 let rows = m.rows, block = Self.batchRowBlock(m)
@@ -43,6 +47,20 @@ extension Dispatcher {
                 }
             }
             if let id = m.swiftKernelID { counters.add(id, tokens) }
+        }
+    }
+
+    /// IQ2_S × Q8_K for all tokens through `ck_iq2_s_q8_K_gemm` (each row's grid vectors looked up once; every output
+    /// the gemv's bits), rows split over the workers as `run` splits them.
+    private func iq2sGemm(_ m: MatVec, _ qs: [QuantizedRow], _ out: UnsafeMutablePointer<Float>) {
+        let ys = qs.map { UnsafePointer($0.blocks!.assumingMemoryBound(to: ck_block_q8_K.self)) as UnsafePointer<ck_block_q8_K>? }
+        nonisolated(unsafe) let o = out
+        let rows = m.rows, n = m.cols, w = m.data.assumingMemoryBound(to: UInt8.self)
+        ys.withUnsafeBufferPointer { yp in
+            nonisolated(unsafe) let y = yp.baseAddress!
+            parallelRows(rows) { range in
+                ck_iq2_s_q8_K_gemm(w, n, range.lowerBound, range.upperBound, y, ys.count, o, rows)
+            }
         }
     }
 

@@ -33,12 +33,10 @@ final class Int8Head: @unchecked Sendable {
         let chunk = 1024, chunks = (rows + chunk - 1) / chunk
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let row = UnsafeMutablePointer<Float>.allocate(capacity: n)
-            let blocks = UnsafeMutablePointer<ck_block_q8_0>.allocate(capacity: blocksPerRow)
-            defer { row.deallocate(); blocks.deallocate() }
+            defer { row.deallocate() }
             for r in (c * chunk)..<min(rows, (c + 1) * chunk) {
                 exact.row(r, into: row)
-                ck_quantize_q8_0(row, blocks, n, Int32(CK_Q8_REF))
-                ck_q8_head_split(blocks, blocksPerRow, codesBase + r * n, scalesBase + r * blocksPerRow)
+                ck_q8_head_quantize_row(row, n, codesBase + r * n, scalesBase + r * blocksPerRow)
                 if let bounds {
                     ck_head_screen_row_bounds(row, codesBase + r * n, scalesBase + r * blocksPerRow, n, bounds + r)
                 }

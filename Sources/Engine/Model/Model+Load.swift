@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import ModelInspector
 
@@ -68,6 +69,12 @@ extension Model {
         let hasOutput = hasOutputMatrix(config, source: source)
         let output = hasOutput ? try matrix("output.weight") : embd
         var weights = ModelWeights(tokenEmbedding: embd, layers: layers, outputNorm: outNorm, output: output, tiedOutput: !hasOutput)
+        let blockMats = layers.flatMap(\.matrices)
+        let blockBytes = blockMats.reduce(0) { $0 + $1.format.tensorBytes(rowLength: $1.cols, rows: $1.rows) } + embd.format.rowBytes(e)
+        var headChoice: String? = nil
+        if options.head == .auto {
+            (options.head, headChoice) = autoHead(output, otherBytes: blockBytes)
+        }
         let releaseHead = source is GGUFModelSource && output.owner == nil
         let int8Head = options.head == .int8
             ? try Int8Head(from: output, parity: options.parity, releasingFilePages: releaseHead)
@@ -80,20 +87,37 @@ extension Model {
         let streamedHead = screened?.int8.matrix ?? weights.output
 
         let tokenizer = try TokenizerGlue.make(source)
-        let blockMats = layers.flatMap(\.matrices)
         var counts: [String: Int] = [:]
         for m in blockMats { counts[m.sourceFormat.name, default: 0] += m.rows * m.cols }
         let blockFormat = counts.max { $0.value < $1.value }?.key ?? "unknown"
-        let bytesPerToken = blockMats.reduce(0) { $0 + $1.format.tensorBytes(rowLength: $1.cols, rows: $1.rows) }
-            + streamedHead.format.tensorBytes(rowLength: e, rows: output.rows) + embd.format.rowBytes(e)
+        let bytesPerToken = blockBytes + streamedHead.format.tensorBytes(rowLength: e, rows: output.rows)
         let formats = Set(b.used.map { WeightFormat(rawValue: $0.typeID)?.name ?? "type\($0.typeID)" })
         let params = source.tensorNames.compactMap { source.tensor($0)?.dims.reduce(1, *) }.reduce(0, +)
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
         return Model(config: config, options: options, source: source, tokenizer: tokenizer, weights: weights,
                      loadMilliseconds: ms, formats: formats.sorted(), blockFormat: blockFormat, parameters: params,
                      bytesPerToken: bytesPerToken, contextSize: ctx, exactOutput: int8Head == nil ? nil : output,
-                     int8Head: int8Head, screenedHead: screened, weightLayouts: b.repacks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value) tensors" }
+                     int8Head: int8Head, screenedHead: screened, headChoice: headChoice, weightLayouts: b.repacks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value) tensors" }
                         + (options.hugePages && !huge.copy ? ["file mapping, 4 KiB pages (\(huge.reason))"] : []))
+    }
+
+    /// `--head auto`: screened when the output matrix is a float matrix the int8 head takes and at least
+    /// `HeadPrecision.autoMinimumShare` of the bytes per token (`otherBytes`: everything else streamed), else exact;
+    /// with the reason, for the receipt.
+    static func autoHead(_ output: MatVec, otherBytes: Int) -> (HeadPrecision, String) {
+        let headBytes = output.format.tensorBytes(rowLength: output.cols, rows: output.rows)
+        let share = Double(headBytes) / Double(max(1, headBytes + otherBytes))
+        let percent = "\(Int((share * 100).rounded()))%"
+        guard [.f16, .bf16, .f32].contains(output.format) else {
+            return (.exact, "auto: exact (the \(output.format.name) head has no int8 screen; only float heads do)")
+        }
+        guard ck_q8_head_fits(output.cols) != 0 else {
+            return (.exact, "auto: exact (rows of \(output.cols) do not fit the int8 head)")
+        }
+        guard share >= HeadPrecision.autoMinimumShare else {
+            return (.exact, "auto: exact (the \(output.format.name) head is \(percent) of the bytes per token)")
+        }
+        return (.screened, "auto: screened (the \(output.format.name) head is \(percent) of the bytes per token)")
     }
 
     /// Whether the head is `output.weight` (mainline `bitnet` always multiplies by the token embedding).

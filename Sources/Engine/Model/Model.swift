@@ -26,13 +26,16 @@ public final class Model: @unchecked Sendable {
     let int8Head: Int8Head?
     /// `--head screened`: the int8 copy and per-row bounds (`weights.output` stays the exact head).
     let screenedHead: ScreenedHead?
+    /// `--head auto`: what it chose and why, e.g. "auto: screened (the F16 head is 56% of the bytes per token)";
+    /// nil when the head was asked for by name.
+    public let headChoice: String?
     /// Load-time re-encodings, e.g. "TL2→I2_S (load-time repack): 210 tensors" (empty when the file's bytes run as stored).
     public let weightLayouts: [String]
 
     init(config: ModelConfig, options: ModelOptions, source: ModelSource, tokenizer: TextTokenizer?, weights: ModelWeights,
          loadMilliseconds: Double, formats: [String], blockFormat: String, parameters: Int, bytesPerToken: Int, contextSize: Int,
-         exactOutput: MatVec? = nil, int8Head: Int8Head? = nil, screenedHead: ScreenedHead? = nil, weightLayouts: [String] = []) {
-        self.weightLayouts = weightLayouts
+         exactOutput: MatVec? = nil, int8Head: Int8Head? = nil, screenedHead: ScreenedHead? = nil, headChoice: String? = nil, weightLayouts: [String] = []) {
+        self.weightLayouts = weightLayouts; self.headChoice = headChoice
         self.exactOutput = exactOutput; self.int8Head = int8Head; self.screenedHead = screenedHead
         self.config = config; self.options = options; self.source = source; self.tokenizer = tokenizer
         self.weights = weights; self.loadMilliseconds = loadMilliseconds; self.formats = formats

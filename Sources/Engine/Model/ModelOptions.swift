@@ -11,7 +11,8 @@ public struct ModelOptions: Sendable {
     public var threads: Int = 1
     /// KV cache positions; nil = min(context_length, 4096).
     public var contextSize: Int? = nil
-    /// Output matrix precision: exact (default) or an int8 (Q8_0) copy made at load (`--head int8`).
+    /// Output matrix precision: exact (default), an int8 (Q8_0) copy made at load (`--head int8`), the screened int8
+    /// head (exact greedy tokens) or `auto` (screened where it pays; resolved by `Model.load`).
     public var head: HeadPrecision = .exact
     /// TL1/TL2 tile configuration for shapes the file does not record and no published preset covers.
     public var tlConfig: TLConfig? = nil

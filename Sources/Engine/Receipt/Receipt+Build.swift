@@ -51,13 +51,15 @@ extension Receipt {
                              format: m.blockFormat, formats: m.formats, parameters: m.parameters,
                              bytes_per_token: m.bytesPerToken, file_bytes: m.source.fileSize),
             build: ProcessStats.build, environment: ProcessStats.environment(), cpu: ProcessStats.cpu(),
-            options: m.options.head == .exact ? nil : Self.headOptions(m.options.head, result: r, cosine: session.headLogitCosine),
+            options: m.options.head == .exact && m.headChoice == nil
+                ? nil : Self.headOptions(m.options.head, choice: m.headChoice, result: r, cosine: session.headLogitCosine),
             weight_layouts: m.weightLayouts.isEmpty ? nil : m.weightLayouts)
     }
 
     /// The receipt's `options` for a non-default head; "screened" records what the run's screen did.
-    static func headOptions(_ head: HeadPrecision, result r: GenerationResult, cosine: Double?) -> Options {
+    static func headOptions(_ head: HeadPrecision, choice: String?, result r: GenerationResult, cosine: Double?) -> Options {
         var o = Options(head: head.rawValue, head_logit_cosine: cosine)
+        o.head_choice = choice
         if head == .screened, let s = r.headScreening {
             o.head_tokens_exact = true
             o.head_candidates_mean = s.meanCandidates

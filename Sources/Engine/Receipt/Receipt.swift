@@ -69,7 +69,7 @@ public struct Receipt: Codable, Sendable, Equatable {
     public var build: String
     public var environment: [String: String]
     public var cpu: CPU
-    /// Load-time speed options that change numerics; absent when every option is at its exact default.
+    /// Load-time speed options of the output head; absent when the head ran exact and was asked for by name.
     public struct Options: Codable, Sendable, Equatable {
         /// "int8": the float output head re-quantized to Q8_0 rows at load. "screened": the int8 head with a rigorous
         /// per-row error bound and the exact dot for every row that can be the argmax.
@@ -78,7 +78,8 @@ public struct Receipt: Codable, Sendable, Equatable {
         /// "screened", whose logits are exact wherever they can be the maximum and whose probe runs the exact head).
         public var head_logit_cosine: Double?
         /// "screened": true, the generated tokens are the exact head's: greedy decoding by the bound (proved per
-        /// token, not measured), sampling by running the whole exact head (nothing screened then).
+        /// token, not measured), top-k sampling (k ≤ 256) by the same bound for the k largest, other sampling by running the
+        /// whole exact head (nothing screened then).
         public var head_tokens_exact: Bool? = nil
         /// "screened": exact candidate rows per screened token, mean and max, from this run.
         public var head_candidates_mean: Double? = nil
@@ -86,6 +87,9 @@ public struct Receipt: Codable, Sendable, Equatable {
         /// "screened": screened tokens and tokens that fell back to the whole exact head.
         public var head_screened_tokens: Int? = nil
         public var head_fallbacks: Int? = nil
+        /// `--head auto`: the choice made at load and why (e.g. "auto: screened (the F16 head is 56% of the bytes per
+        /// token)"); absent when the head was asked for by name.
+        public var head_choice: String? = nil
     }
     public var options: Options? = nil
     /// Load-time re-encodings of the file's weights, e.g. "TL2→I2_S (load-time repack): 210 tensors"; absent when

@@ -35,7 +35,8 @@ extension BenchResult {
         }
         let exactNote = headTokensExact == true
             ? " (greedy tokens exact; exact candidate rows per token: \(screened.joined(separator: "; ")))" : ""
-        out.append("head: \(head)\(cosine)\(exactNote); load \(String(format: "%.0f", loadMilliseconds)) ms; "
+        let choice = headChoice.map { " [\($0)]" } ?? ""
+        out.append("head: \(head)\(choice)\(cosine)\(exactNote); load \(String(format: "%.0f", loadMilliseconds)) ms; "
                    + "layouts: \(weightLayouts?.joined(separator: "; ") ?? "as stored in the file"); "
                    + "bitnet-doctor \(tool["version"] ?? "?") (commit \(tool["commit"] ?? "unknown"))")
         return out.joined(separator: "\n")

@@ -45,6 +45,8 @@ struct BenchResult: Codable, Sendable {
     /// Output head precision the engine ran ("exact", "int8", "screened") and, for int8, its logit cosine against the
     /// exact head on the probe prompt (nil for screened: its greedy tokens are the exact head's, `headTokensExact`).
     var head: String
+    /// `--head auto` (the default): what it chose and why; nil when the head was asked for by name.
+    var headChoice: String?
     var headLogitCosine: Double?
     /// true for "screened": every greedy token is the exact head's (by the bound, per token).
     var headTokensExact: Bool?
@@ -59,6 +61,7 @@ struct BenchResult: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case schema, architecture, formats, parity, repetitions, rows, head, tool
+        case headChoice = "head_choice"
         case headLogitCosine = "head_logit_cosine"
         case headTokensExact = "head_tokens_exact"
         case weightLayouts = "weight_layouts"

@@ -24,7 +24,9 @@ struct BenchRunner {
         options.contextSize = max(promptTokens, 8) + generateTokens + 2
         options.head = head
         let model = try Model.load(url: modelURL, options: options)
-        Log.progress(String(format: "loaded %@ in %.0f ms", modelURL.lastPathComponent, model.loadMilliseconds))
+        let head = model.options.head   // `auto` resolved
+        Log.progress(String(format: "loaded %@ in %.0f ms", modelURL.lastPathComponent, model.loadMilliseconds)
+                     + (model.headChoice.map { "; head \($0)" } ?? ""))
         // Bytes per token as the inspector (and so the rules) count them: one definition for the whole tool.
         // (With --head int8, or weights re-encoded at load such as TL2 → I2_S, the engine streams other bytes than
         // the file's: its own count.)
@@ -77,7 +79,7 @@ struct BenchRunner {
             modelPath: modelURL.path, architecture: model.config.architecture.rawValue,
             blockFormat: model.blockFormat, formats: model.formats, bytesPerToken: bytesPerToken,
             parity: parity.rawValue, kernelPath: String(cString: ck_path_name()), repetitions: repetitions,
-            head: head.rawValue, headLogitCosine: cosine, headTokensExact: head == .screened ? true : nil, weightLayouts: model.weightLayouts.isEmpty ? nil : model.weightLayouts,
+            head: head.rawValue, headChoice: model.headChoice, headLogitCosine: cosine, headTokensExact: head == .screened ? true : nil, weightLayouts: model.weightLayouts.isEmpty ? nil : model.weightLayouts,
             loadMilliseconds: model.loadMilliseconds,
             tool: ["name": "bitnet-doctor", "version": ToolInfo.version, "commit": ToolIdentity.buildCommit],
             bandwidthGBps: bandwidth, rows: rows)

@@ -33,8 +33,8 @@ struct BenchCommand: AsyncParsableCommand {
     var repetitions: Int = 3
     @Option(help: "Activation numerics: bitnet.cpp (default) or llama.cpp.")
     var parity: String = "bitnet.cpp"
-    @Option(help: "Output head precision: exact (default), int8 (F16 head re-quantized to Q8_0 at load) or screened (int8 speed, greedy tokens exact).")
-    var head: String = "exact"
+    @Option(help: "Output head precision: auto (default: screened when the float head is at least 30% of the bytes per token, else exact), exact, int8 (F16 head re-quantized to Q8_0 at load) or screened (int8 speed, greedy tokens exact).")
+    var head: String = "auto"
     @OptionGroup var load: WeightLoadOptions
     @Option(name: [.customShort("o"), .long], help: "Output: text, md or json.")
     var output: Output = .text

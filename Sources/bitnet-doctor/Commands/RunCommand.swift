@@ -20,7 +20,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Write the JSON receipt to this file.") var receipt: String?
     @Option(help: "Activation numerics to reproduce: bitnet.cpp (default) or llama.cpp.") var parity: String = "bitnet.cpp"
     @Option(name: .customLong("i2s-interleave"), help: "I2_S block interleave: 128 (x86 converters), 64 (ARM) or auto (the file's, else a perplexity probe of both); default: the file's, else 128.") var i2sInterleave: String?
-    @Option(help: "Output head precision: exact (default); int8 (F16 head re-quantized to Q8_0 at load; faster, not exact); screened (the int8 head with a rigorous error bound, exact rows for the possible argmax: greedy tokens identical to exact).") var head: String = "exact"
+    @Option(help: "Output head precision: auto (default: screened for greedy or top-k ≤ 256 sampling when the float head is at least 30% of the bytes per token, else exact); exact; int8 (F16 head re-quantized to Q8_0 at load; faster, not exact); screened (the int8 head with a rigorous error bound, exact rows for the possible argmax: greedy tokens identical to exact).") var head: String = "auto"
     @Option(name: .customLong("ctx-size"), help: "KV cache positions (default min(context, 4096)).") var ctxSize: Int?
     @OptionGroup var load: WeightLoadOptions
 
@@ -49,7 +49,8 @@ struct RunCommand: AsyncParsableCommand {
         options.parity = par
         options.threads = threads ?? (envDeterministic ? 1 : ProcessInfo.processInfo.activeProcessorCount)
         options.contextSize = ctxSize
-        options.head = headPrecision
+        // sampling without a small top-k reads the whole exact head every token: the screen would only cost its load
+        options.head = headPrecision == .auto && Session.screenTopK(sampling) == 0 ? .exact : headPrecision
         switch i2sInterleave {
         case nil: break
         case "auto":
