@@ -51,7 +51,7 @@
     X(K_G_RELU2, "graph_relu2_mul.c") X(K_G_GELU, "graph_gelu_mul.c") \
     X(K_G_ATTN_SCALAR, "graph_attention.scalar") X(K_G_ATTN_AVX2, "graph_attention.avx2") \
     X(K_I2S_GEMM_AVX512, "i2s_i8_gemm.avx512vnni") \
-    X(K_TQ2_I8_VNNI, "tq2_0_i8_gemv.avxvnni") X(K_TQ1_I8_VNNI, "tq1_0_i8_gemv.avxvnni") \
+    X(K_TQ2_I8_VNNI, "tq2_0_i8_gemv.avxvnni") X(K_TQ1_I8_VNNI, "tq1_0_i8_gemv_x3.avxvnni") \
     X(K_BN32_I8_SCALAR, "bn32_i8_gemv.scalar") X(K_BN32_I8_AVX2, "bn32_i8_gemv.avx2") \
     X(K_IQ2S_Q8K_SCALAR, "iq2_s_q8_K_gemv.scalar") X(K_IQ2S_Q8K_AVX2, "iq2_s_q8_K_gemv.avx2") \
     X(K_IQ2S_Q8K_GEMM_AVX2, "iq2_s_q8_K_gemm.avx2") X(K_IQ2S_Q8K_GEMM_AVX512, "iq2_s_q8_K_gemm.avx512vnni") \
@@ -60,7 +60,8 @@
     X(K_BN32R_GEMM_SCALAR, "bn32r_i8_gemm.scalar") X(K_BN32R_GEMM_AVX2, "bn32r_i8_gemm.avx2") \
     X(K_BN32R_GEMM_VNNI, "bn32r_i8_gemm.avxvnni") \
     X(K_BN32R_I8_512, "bn32r_i8_gemv.avx512vnni") X(K_BN32R_GEMM_512, "bn32r_i8_gemm.avx512vnni") \
-    X(K_TQ1_I8_512, "tq1_0_i8_gemv.avx512vnni") \
+    X(K_TQ1_I8_512, "tq1_0_i8_gemv_x3.avx512vnni") X(K_TQ1_GEMM_512, "tq1_0_i8_gemm.avx512vnni") \
+    X(K_TQ1_GEMM_VNNI, "tq1_0_i8_gemm.avxvnni") \
     X(K_IQ2S_Q8K_AVX512, "iq2_s_q8_K_gemv.avx512vnni")
 
 enum {

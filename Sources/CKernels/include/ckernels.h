@@ -143,6 +143,14 @@ void ck_tq1_0_i8_gemv_f32(const ck_block_tq1_0 *w, size_t n, size_t row0, size_t
 /// 1 and *d = the common scale when every block with a non-zero weight in rows [0,nrows) has the same d
 /// (all-zero blocks are ignored; *d = 0 when there is none); 0 otherwise.
 int ck_tq2_0_uniform_scale(const ck_block_tq2_0 *w, size_t n, size_t nrows, float *d);
+/// TQ1_0 GEMM for batched prefill: out[t·ldo + r] = the integer ck_tq1_0_i8_gemv gives for token t (codes at
+/// q + t·ldq), for r in [row0, row1). prep + t·ldp holds token t prepared by ck_tq1_0_prepare (ldp ≥
+/// ck_tq1_0_prep_bytes(n); 64-byte aligned rows run fastest) and qsum[t] its return value; paths without the
+/// prepared kernel use q.
+size_t ck_tq1_0_prep_bytes(size_t n);
+int32_t ck_tq1_0_prepare(const int8_t *q, size_t n, int8_t *prep);
+void ck_tq1_0_i8_gemm(const ck_block_tq1_0 *w, size_t n, size_t row0, size_t row1, const int8_t *q, size_t ldq,
+                      const int8_t *prep, size_t ldp, const int32_t *qsum, size_t ntok, int32_t *out, size_t ldo);
 int ck_tq1_0_uniform_scale(const ck_block_tq1_0 *w, size_t n, size_t nrows, float *d);
 /// TQ2_0 / TQ1_0 × Q8_K exactly as llama.cpp's generic dots: out[r] = Σ_b (float)S_b · (d_act · d_w),
 /// float, in block order.

@@ -5,16 +5,16 @@ extension Dispatcher {
     /// Rows per block in the per-token loop of `runBatch`: a block of weight rows is reused for every token while
     /// it is in cache. TQ1_0's row kernel prepares the activations once per call (tq1.c), so it gets 128 rows per
     /// call (2B-4T: at most 128 × 1.5 KB of weights, still cache-resident): pp64 40 → 50 tok/s at 1 thread
-    /// (32 rows: 45; 512: 50).
+    /// (32 rows: 45; 512: 50). Single-scale TQ1_0 matrices take the GEMM instead (`tq1GemmScale`).
     static func batchRowBlock(_ m: MatVec) -> Int { m.format == .tq1_0 ? 128 : 16 }
 
     /// Batched form of `run` for `tokens` input rows `x + t·cols` (cols = the matrices' input size): output
     /// row t of a matrix goes to `out + t·rows`. Each token is encoded exactly as `run` encodes it, and each
     /// output value is computed by the same per-row arithmetic as `run`, so the results are bit-identical to
     /// calling `run` once per token. I2_S (128-weight blocks) goes through `ck_i2s_gemm` (weights decoded once
-    /// for up to 4 tokens), repacked varying-scale BitNet32-F16 through `ck_bn32r_i8_gemm_f32`, IQ2_S through
-    /// `ck_iq2_s_q8_K_gemm` (grid look-ups once per row); the other types loop the row kernel over the tokens within
-    /// blocks of 16 rows.
+    /// for up to 4 tokens), TQ1_0 with one block scale through `ck_tq1_0_i8_gemm` (each token prepared once),
+    /// repacked varying-scale BitNet32-F16 through `ck_bn32r_i8_gemm_f32`, IQ2_S through `ck_iq2_s_q8_K_gemm` (grid
+    /// look-ups once per row); the other types loop the row kernel over the tokens within blocks of 16 rows.
     func runBatch(_ mats: [(MatVec, UnsafeMutablePointer<Float>)], input x: UnsafePointer<Float>, tokens: Int) {
         guard tokens > 0, let cols = mats.first?.0.cols else { return }
         var encoded: [(ActivationFormat, [QuantizedRow])] = []
@@ -28,6 +28,8 @@ extension Dispatcher {
             }
             if Self.usesI2SGemm(m) {
                 i2sGemm(m, qs, out)
+            } else if let d = Self.tq1GemmScale(m) {
+                tq1Gemm(m, d, qs, out)
             } else if let scales = m.blockScales, m.activation == .int8PerToken {
                 bn32rGemm(m, scales, qs, out)
             } else if m.format == .iq2_s && m.activation == .q8_K {
@@ -65,6 +67,46 @@ extension Dispatcher {
     /// Whether `runBatch` multiplies `m` with `ck_i2s_gemm`.
     static func usesI2SGemm(_ m: MatVec) -> Bool {
         m.format == .i2_s && m.activation == .int8PerToken && m.swiftKernelID == nil
+    }
+
+    /// The shared block scale when `runBatch` multiplies `m` with `ck_tq1_0_i8_gemm` (TQ1_0 × per-token int8 with one
+    /// scale for every non-zero block, the form whose per-token result is (float)Σ / s · d), else nil.
+    static func tq1GemmScale(_ m: MatVec) -> Float? {
+        m.format == .tq1_0 && m.activation == .int8PerToken && m.swiftKernelID == nil ? m.uniformScale : nil
+    }
+
+    /// TQ1_0 × per-token int8 for all tokens: each token prepared once (`ck_tq1_0_prepare`), integer sums from
+    /// `ck_tq1_0_i8_gemm` per row range (the gemv's integers), then Float(Σ) / s · d as `MatVec.apply` finishes them.
+    private func tq1Gemm(_ m: MatVec, _ d: Float, _ qs: [QuantizedRow], _ out: UnsafeMutablePointer<Float>) {
+        let n = m.cols, rows = m.rows, T = qs.count, ldp = ck_tq1_0_prep_bytes(n)
+        // 64-byte aligned: the kernel's prep loads are whole cache lines (unaligned measured 1.4x slower)
+        let prep = UnsafeMutableRawPointer.allocate(byteCount: max(1, T * ldp), alignment: 64).bindMemory(to: Int8.self, capacity: T * ldp)
+        defer { prep.deallocate() }
+        var codes = [Int8](repeating: 0, count: T * n), qsum = [Int32](repeating: 0, count: T)
+        var sums = [Int32](repeating: 0, count: T * rows)
+        let s = qs.map { $0.scales[0] }
+        codes.withUnsafeMutableBufferPointer { cb in
+            for t in 0..<T {
+                qs[t].codes.withUnsafeBufferPointer { q in
+                    (cb.baseAddress! + t * n).update(from: q.baseAddress!, count: n)
+                    qsum[t] = ck_tq1_0_prepare(q.baseAddress!, n, prep + t * ldp)
+                }
+            }
+            qsum.withUnsafeBufferPointer { qsb in
+                sums.withUnsafeMutableBufferPointer { sb in
+                    nonisolated(unsafe) let q = UnsafePointer(cb.baseAddress!), p = UnsafePointer(prep)
+                    nonisolated(unsafe) let qsp = qsb.baseAddress!, sp = sb.baseAddress!, o = out
+                    let w = m.data.assumingMemoryBound(to: ck_block_tq1_0.self)
+                    parallelRows(rows) { range in
+                        ck_tq1_0_i8_gemm(w, n, range.lowerBound, range.upperBound, q, n, p, ldp, qsp, T, sp, rows)
+                        for t in 0..<T {
+                            let st = sp + t * rows, ot = o + t * rows, sc = s[t]
+                            for r in range { ot[r] = Float(st[r]) / sc * d }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// I2_S × per-token int8 for all tokens: integer sums from `ck_i2s_gemm` (the same integers as the gemv),
