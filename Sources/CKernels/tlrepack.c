@@ -154,3 +154,25 @@ int ck_bn32_uniform_scale(const uint8_t *src, size_t nblocks, float *d) {
     *d = have ? ck_f16_to_f32(common) : 0.0f;
     return 1;
 }
+
+/* I2_S 64-weight blocks (ARM converters: byte j of a 16-byte block holds weights j, j+16, j+32, j+48 in bits 7:6, 5:4,
+ * 3:2, 1:0) → 128-weight blocks (byte j of 32 holds j, j+32, j+64, j+96). With A, B the two 64-blocks of a 128 group:
+ * out[j] = A[j]{7:6} A[j]{3:2} B[j]{7:6} B[j]{3:2} and out[16+j] = A[j]{5:4} A[j]{1:0} B[j]{5:4} B[j]{1:0} (j < 16),
+ * eight bytes at a time (every shift is masked back into its own byte). */
+void ck_i2s64_to_i2s(const uint8_t *src, size_t n, uint8_t *dst) {
+    const uint64_t c0 = 0xC0C0C0C0C0C0C0C0ull, c1 = 0x3030303030303030ull, c2 = 0x0C0C0C0C0C0C0C0Cull,
+                   c3 = 0x0303030303030303ull;
+    for (size_t g = 0; g < n / CK_QK_I2S; g++) {
+        const uint8_t *s = src + g * 32;
+        uint8_t *d = dst + g * 32;
+        for (int h = 0; h < 2; h++) {
+            uint64_t a, b;
+            memcpy(&a, s + 8 * h, 8);
+            memcpy(&b, s + 16 + 8 * h, 8);
+            const uint64_t lo = (a & c0) | ((a << 2) & c1) | ((b >> 4) & c2) | ((b >> 2) & c3);
+            const uint64_t hi = ((a << 2) & c0) | ((a << 4) & c1) | ((b >> 2) & c2) | (b & c3);
+            memcpy(d + 8 * h, &lo, 8);
+            memcpy(d + 16 + 8 * h, &hi, 8);
+        }
+    }
+}

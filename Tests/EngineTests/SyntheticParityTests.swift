@@ -54,12 +54,17 @@ import TestSupport
     }
 
     /// I2_S written with the 64-weight (ARM) interleave equals the 128 file, read with --i2s-interleave 64 or with
-    /// the interleave the file records; read as 128 it is different (the option matters).
+    /// the interleave the file records; read as 128 it is different (the option matters). The 64 file's matrices are
+    /// re-encoded at load into the 128 interleave and run on the I2_S kernels (the receipt says so).
     @Test func i2sInterleave64MatchesInterleave128() throws {
         let prompt = [270, 3, 1, 4, 1, 5]
         let a = try SynthFixtures.session(try SynthFixtures.model(.bitnetB158, .i2_s)).logits(after: prompt)
         let url64 = try SynthFixtures.model(.bitnetB158, .i2_s, interleave: 64)
-        let b = try SynthFixtures.session(url64, interleave: 64).logits(after: prompt)
+        let s64 = try SynthFixtures.session(url64, interleave: 64)
+        let mats = s64.model.weights.layers.flatMap(\.matrices)
+        #expect(mats.allSatisfy { $0.interleave == 128 && $0.swiftKernelID == nil && Dispatcher.usesI2SGemm($0) })
+        #expect(s64.model.weightLayouts == ["\(WeightRepack.i2s64Description): \(mats.count) tensors"])
+        let b = try s64.logits(after: prompt)
         let c = try SynthFixtures.session(url64).logits(after: prompt)
         let wrong = try SynthFixtures.session(url64, interleave: 128).logits(after: prompt)
         #expect(a.map(\.bitPattern) == b.map(\.bitPattern))

@@ -51,3 +51,30 @@ func packI2S64(_ t: [Int]) -> [UInt8] {
         }
     }
 }
+
+/// `ck_i2s64_to_i2s` (the load-time repack of ARM-interleave I2_S) against the two layouts written out here: every
+/// weight's 2-bit code lands where the 128-weight interleave keeps it.
+@Suite struct I2S64RepackTests {
+    @Test(arguments: [128, 384, 2560])
+    func repackPutsEveryCodeWhereThe128InterleaveReadsIt(n: Int) {
+        var g = Rng(UInt64(n))
+        let src = g.bytes(n / 4)
+        // codes by weight index from the 64 layout: byte j of block b holds j, j+16, j+32, j+48 in bits 7:6 .. 1:0
+        var codes = [UInt8](repeating: 0, count: n)
+        for b in 0..<(n / 64) {
+            for j in 0..<16 {
+                let v = src[b * 16 + j]
+                for k in 0..<4 { codes[b * 64 + j + 16 * k] = (v >> UInt8(6 - 2 * k)) & 3 }
+            }
+        }
+        var dst = [UInt8](repeating: 0, count: n / 4)
+        ck_i2s64_to_i2s(src, n, &dst)
+        // the 128 layout: byte j of block b holds j, j+32, j+64, j+96 in bits 7:6 .. 1:0
+        for b in 0..<(n / 128) {
+            for j in 0..<32 {
+                let want = (0..<4).reduce(UInt8(0)) { $0 | codes[b * 128 + j + 32 * $1] << UInt8(6 - 2 * $1) }
+                #expect(dst[b * 32 + j] == want, "block \(b) byte \(j)")
+            }
+        }
+    }
+}

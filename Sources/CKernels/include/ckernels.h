@@ -353,6 +353,9 @@ int ck_tl1_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_
 int ck_tl2_to_i2s(const uint8_t *src, size_t rows, size_t cols, size_t BM, size_t BK, uint8_t *dst, uint8_t *scratch);
 /// BitNet32-F16 codes (n weights, n % 128 == 0) into I2_S codes (n/4 bytes); the block scales are not used.
 void ck_bn32_to_i2s(const uint8_t *src, size_t n, uint8_t *dst);
+/// I2_S codes in 64-weight blocks (ARM converters) → the 128-weight interleave (n weights, n % 128 == 0, n/4 bytes
+/// each side): the same codes, permuted.
+void ck_i2s64_to_i2s(const uint8_t *src, size_t n, uint8_t *dst);
 /// BitNet32-F16 with varying block scales, repacked at load (bn32r.c): `codes` in the bn32r layout (row r at
 /// codes + r·n/4; ck_bn32r_pack: each 256 weights are 64 bytes, weight i of block k in byte 32h + 4k + i%4 at shift
 /// 6 − 2p with h = i/16, p = (i/4)%4, so each 2-bit plane holds four weights of block k in 32-bit lane k; a trailing

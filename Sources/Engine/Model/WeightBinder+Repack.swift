@@ -18,7 +18,7 @@ extension WeightBinder {
     }
 
     /// With huge pages (`hugePages.copy`) every matrix ends up in huge-page-backed memory (copied as is when not repacked).
-    /// TL1/TL2 and BitNet32-F16 re-encoded at load (see `WeightRepack`), TQ1_0/TQ2_0 too with
+    /// TL1/TL2, BitNet32-F16 and ARM-interleave (64) I2_S re-encoded at load (see `WeightRepack`), TQ1_0/TQ2_0 too with
     /// `ModelOptions.repackTernary`/`repackTQ2`, or nil when the tensor runs as stored.
     /// The file pages of a repacked tensor are released afterwards (file-backed sources only: for memory a test
     /// passes in, MADV_DONTNEED would zero it). Touches nothing but its own buffers: `prepare` runs it on many threads.
@@ -46,6 +46,10 @@ extension WeightBinder {
             } else {
                 return nil
             }
+        case .i2_s where interleave == 64:
+            guard let buffer = WeightRepack.i2s64(data: t.data, rows: rows, cols: cols) else { return nil }
+            (m, _) = i2s(name, buffer, rows: rows, cols: cols, from: f)
+            layout = WeightRepack.i2s64Description
         case .tq1_0 where options.repackTernary && options.parity == .bitnet,
              .tq2_0 where (options.repackTernary || options.repackTQ2) && options.parity == .bitnet:
             guard let buffer = WeightRepack.tq(f, data: t.data, rows: rows, cols: cols) else { return nil }
@@ -86,7 +90,7 @@ extension WeightBinder {
         let repackable: Set<WeightFormat> = [.tl1, .tl2, .bitnet32_f16, .tq1_0, .tq2_0]
         let jobs = specs.compactMap { s -> (MatrixSpec, WeightFormat, TensorEntry, Int)? in
             guard let (f, t, need) = try? validated(s.name, cols: s.cols, rows: s.rows),
-                  hugePages.copy || repackable.contains(f) else { return nil }
+                  hugePages.copy || repackable.contains(f) || (f == .i2_s && interleave == 64) else { return nil }
             return (s, f, t, need)
         }
         guard jobs.count > 1 else { return }

@@ -38,6 +38,8 @@ enum WeightRepack {
     static func describe(_ from: WeightFormat) -> String { "\(from.name)→I2_S (load-time repack)" }
     /// Huge-page copies of tensors that run as stored, with why they were made ("--hugepages", "auto: THP madvise").
     static func hugePagesDescription(_ reason: String) -> String { "copied into 2 MiB huge pages (load-time copy; \(reason))" }
+    /// The ARM-interleave I2_S repack.
+    static let i2s64Description = "I2_S 64-weight blocks→128 (load-time repack)"
     /// The varying-scale BitNet32-F16 repack.
     static let bitnet32BlocksDescription = "BitNet32-F16→bn32r codes + f16 block scales (load-time repack)"
 
@@ -54,6 +56,17 @@ enum WeightRepack {
             if release { releaseFilePages(data + at, count: n) }
             at += n
         }
+        return out
+    }
+
+    /// I2_S in 64-weight blocks (ARM converters) → the 128-weight interleave, scale tail copied; nil when the rows are
+    /// not whole 128-weight groups (then the tensor runs as stored on the reference kernel).
+    static func i2s64(data: UnsafeRawPointer, rows: Int, cols: Int) -> RepackedBuffer? {
+        guard cols % 128 == 0 else { return nil }
+        let n = rows * cols, codes = n / 4
+        let out = RepackedBuffer(count: codes + 32)
+        ck_i2s64_to_i2s(data.assumingMemoryBound(to: UInt8.self), n, out.bytes.assumingMemoryBound(to: UInt8.self))
+        copyScaleTail(from: data + codes, to: out.bytes + codes)
         return out
     }
 
