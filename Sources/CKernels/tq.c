@@ -1,5 +1,6 @@
 /* TQ2_0 / TQ1_0 (llama.cpp ternary, 256-weight blocks) × per-token int8 and × Q8_K. */
 #include "ck_internal.h"
+#include <math.h>
 
 /* ---- scalar decoding (codes 0..2, value = code − 1) */
 static void tq2_codes(const ck_block_tq2_0 *x, uint8_t c[256]) {
@@ -292,6 +293,78 @@ static void tq1_0_i8_rows_vnni(const ck_block_tq1_0 *w, size_t nb, size_t a, siz
 #define K_TQ1_I8_AVX2_Q8K K_TQ1_Q8K_AVX2
 TQ_I8_GEMV(tq2_0, ck_block_tq2_0, tq2_codes, tq2_decode_avx2, K_TQ2_I8_SCALAR, K_TQ2_I8_AVX2, /* none */)
 TQ_I8_GEMV(tq1_0, ck_block_tq1_0, tq1_codes, tq1_decode_avx2, K_TQ1_I8_SCALAR, K_TQ1_I8_AVX2, TQ1_512_FIRST)
+
+/* ------------------------------------------------------------ × Q8_K in llama.cpp's x86 lane order */
+
+/* llama.cpp's x86 (AVX2) ggml_vec_dot_tq{1,2}_0_q8_K, which `--parity llama.cpp` reproduces: per block eight int32
+ * lanes, lane k = Σ code·q over the elements e with (e mod 32) / 4 == k (maddubs + madd of each 32-code vector),
+ * minus bsums[2k] + bsums[2k+1]; then lane_f = fma((float)lane_k, d_y·d_w, lane_f) in block order and the lanes summed
+ * as ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7)). Every path computes these integers and float operations: the same bits
+ * (X86TernaryQ8K.swift is the reference the tests compare with). */
+static inline float tq_x86_finish(const float l[8]) {
+    return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
+}
+
+#define TQ_X86_SCALAR(NAME, BLOCK, CODES)                                                                     \
+    static void NAME##_x86_rows_scalar(const BLOCK *w, size_t nb, size_t row0, size_t row1,                   \
+                                       const ck_block_q8_K *y, float *out) {                                  \
+        uint8_t c[256];                                                                                       \
+        for (size_t r = row0; r < row1; r++) {                                                                \
+            float l[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                                            \
+            for (size_t b = 0; b < nb; b++) {                                                                 \
+                CODES(&w[r * nb + b], c);                                                                     \
+                int32_t lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                                   \
+                for (int e = 0; e < 256; e++) lane[(e & 31) >> 2] += (int32_t)c[e] * y[b].qs[e];             \
+                const float d = y[b].d * ck_f16_to_f32(w[r * nb + b].d);                                      \
+                for (int k = 0; k < 8; k++)                                                                   \
+                    l[k] = fmaf((float)(lane[k] - y[b].bsums[2 * k] - y[b].bsums[2 * k + 1]), d, l[k]);       \
+            }                                                                                                 \
+            out[r] = tq_x86_finish(l);                                                                        \
+        }                                                                                                     \
+    }
+TQ_X86_SCALAR(tq2_0, ck_block_tq2_0, tq2_codes)
+TQ_X86_SCALAR(tq1_0, ck_block_tq1_0, tq1_codes)
+
+#if CK_X86
+#define TQ_X86_AVX2(NAME, BLOCK, DECODE)                                                                      \
+    CK_AVX2 static void NAME##_x86_rows_avx2(const BLOCK *w, size_t nb, size_t row0, size_t row1,             \
+                                             const ck_block_q8_K *y, float *out) {                            \
+        const __m256i one16 = _mm256_set1_epi16(1);                                                           \
+        for (size_t r = row0; r < row1; r++) {                                                                \
+            __m256 acc = _mm256_setzero_ps();                                                                 \
+            __m256i c[8];                                                                                     \
+            for (size_t b = 0; b < nb; b++) {                                                                 \
+                _mm_prefetch((const char *)&w[r * nb + b] + CK_STREAM_PREFETCH, _MM_HINT_T0);                \
+                DECODE(&w[r * nb + b], c);                                                                    \
+                __m256i lanes = _mm256_setzero_si256();                                                       \
+                for (int k = 0; k < 8; k++)                                                                   \
+                    lanes = _mm256_add_epi32(lanes, _mm256_madd_epi16(_mm256_maddubs_epi16(c[k],              \
+                        _mm256_loadu_si256((const __m256i *)(y[b].qs + 32 * k))), one16));                    \
+                lanes = _mm256_sub_epi32(lanes, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[b].bsums), one16)); \
+                const float d = y[b].d * _cvtsh_ss(w[r * nb + b].d);                                          \
+                acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(lanes), _mm256_set1_ps(d), acc);                    \
+            }                                                                                                 \
+            float l[8];                                                                                       \
+            _mm256_storeu_ps(l, acc);                                                                         \
+            out[r] = tq_x86_finish(l);                                                                        \
+        }                                                                                                     \
+    }
+TQ_X86_AVX2(tq2_0, ck_block_tq2_0, tq2_decode_avx2)
+TQ_X86_AVX2(tq1_0, ck_block_tq1_0, tq1_decode_avx2)
+#endif
+
+void ck_tq_q8K_x86_gemv(const void *w, int tq1, size_t n, size_t row0, size_t row1, const ck_block_q8_K *y, float *out) {
+    const size_t nb = n / CK_QK_K;
+#if CK_X86
+    if (ck_avx2()) {
+        if (tq1) { ck_count(K_TQ1_Q8K_X86_AVX2); tq1_0_x86_rows_avx2(w, nb, row0, row1, y, out); }
+        else { ck_count(K_TQ2_Q8K_X86_AVX2); tq2_0_x86_rows_avx2(w, nb, row0, row1, y, out); }
+        return;
+    }
+#endif
+    if (tq1) { ck_count(K_TQ1_Q8K_X86_SCALAR); tq1_0_x86_rows_scalar(w, nb, row0, row1, y, out); }
+    else { ck_count(K_TQ2_Q8K_X86_SCALAR); tq2_0_x86_rows_scalar(w, nb, row0, row1, y, out); }
+}
 
 /* ------------------------------------------------------------ repack to I2_S */
 

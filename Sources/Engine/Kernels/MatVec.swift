@@ -3,8 +3,8 @@ import Foundation
 
 /// One weight matrix [rows × cols] (cols contiguous) with the dot kernel its type and the parity mode select.
 /// `apply` computes out[r] = W[r]·x for a range of rows through CKernels (which counts the kernel that ran);
-/// Swift paths, counted by the dispatcher under `*_swift` ids: I2_S with the 64-weight interleave (`DotKernels`) and
-/// TQ2_0/TQ1_0 × Q8_K in llama.cpp parity (`X86TernaryQ8K`, llama.cpp's x86 lane order).
+/// the one Swift path, counted by the dispatcher under a `*_swift` id: I2_S with the 64-weight interleave whose rows
+/// are not whole 128-weight groups (`DotKernels`; other 64 files are permuted to 128 at load).
 public struct MatVec: @unchecked Sendable {
     public let name: String
     public let format: WeightFormat
@@ -57,8 +57,6 @@ public struct MatVec: @unchecked Sendable {
         }
         if format == .i2_s && interleave != Int(CK_QK_I2S) {
             swiftKernelID = KernelID.reference(format, act)
-        } else if (format == .tq2_0 || format == .tq1_0) && act == .q8_K {
-            swiftKernelID = "\(format.name.lowercased())_q8_K_x86lanes_swift"
         } else {
             swiftKernelID = nil
         }
@@ -88,9 +86,7 @@ public struct MatVec: @unchecked Sendable {
         case (.iq2_s, .q8_K):
             ck_iq2_s_q8_K_gemv(data.assumingMemoryBound(to: UInt8.self), n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_K.self), out)
         case (.tq2_0, .q8_K), (.tq1_0, .q8_K):
-            let scratch = UnsafeMutablePointer<Int8>.allocate(capacity: 256)
-            defer { scratch.deallocate() }
-            for r in r0..<r1 { out[r] = X86TernaryQ8K.dot(format, data + r * rowBytes, x, scratch: scratch) }
+            ck_tq_q8K_x86_gemv(data, format == .tq1_0 ? 1 : 0, n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_K.self), out)
         case (.q6_K, .q8_K):
             ck_q6_K_q8_K_gemv(data.assumingMemoryBound(to: ck_block_q6_K.self), n, r0, r1, x.blocks!.assumingMemoryBound(to: ck_block_q8_K.self), out)
         case (.q8_0, .q8_0) where int8HeadKernel:

@@ -1,4 +1,5 @@
-/// llama.cpp's x86 (AVX2) TQ2_0/TQ1_0 × Q8_K dots, emulated lane by lane for `--parity llama.cpp`. In both, byte p
+/// llama.cpp's x86 (AVX2) TQ2_0/TQ1_0 × Q8_K dots, emulated lane by lane: the reference `ck_tq_q8K_x86_gemv` (the
+/// engine's `--parity llama.cpp` kernel) is tested against. In both, byte p
 /// of the k-th 32-byte vector of a block holds element 32k + p, so int32 lane k (of 8) sums code·q (code ∈ {0,1,2})
 /// over the elements e with (e mod 32) / 4 == k, minus bsums[2k] + bsums[2k+1]; then, per block,
 /// lane_f = fma(float(lane_k), d_act · d_w, lane_f) (GCC contracts the mul+add intrinsics), and the lanes are summed
