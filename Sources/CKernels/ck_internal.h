@@ -34,6 +34,7 @@
     X(K_TQ1_Q8K_SCALAR, "tq1_0_q8_K_gemv.scalar") X(K_TQ1_Q8K_AVX2, "tq1_0_q8_K_gemv.avx2") \
     X(K_TQ2_Q8K_X86_SCALAR, "tq2_0_q8_K_x86lanes.scalar") X(K_TQ2_Q8K_X86_AVX2, "tq2_0_q8_K_x86lanes.avx2") \
     X(K_TQ1_Q8K_X86_SCALAR, "tq1_0_q8_K_x86lanes.scalar") X(K_TQ1_Q8K_X86_AVX2, "tq1_0_q8_K_x86lanes.avx2") \
+    X(K_TQ2_Q8K_X86_GEMM_AVX2, "tq2_0_q8_K_x86lanes_gemm.avx2") X(K_TQ1_Q8K_X86_GEMM_AVX2, "tq1_0_q8_K_x86lanes_gemm.avx2") \
     X(K_Q8_0_SCALAR, "q8_0_q8_0_gemv.scalar") X(K_Q8_0_AVX2, "q8_0_q8_0_gemv.avx2") \
     X(K_Q4_0_SCALAR, "q4_0_q8_0_gemv.scalar") X(K_Q4_0_AVX2, "q4_0_q8_0_gemv.avx2") \
     X(K_Q4_1_SCALAR, "q4_1_q8_1_gemv.scalar") X(K_Q4_1_AVX2, "q4_1_q8_1_gemv.avx2") \

@@ -351,6 +351,42 @@ TQ_X86_SCALAR(tq1_0, ck_block_tq1_0, tq1_codes)
     }
 TQ_X86_AVX2(tq2_0, ck_block_tq2_0, tq2_decode_avx2)
 TQ_X86_AVX2(tq1_0, ck_block_tq1_0, tq1_decode_avx2)
+
+/* Batched prefill: each block is decoded once for up to eight tokens (eight float accumulators, each token's chain
+ * in block order with the gemv's integer lanes and fma), so every output is the gemv's bits. */
+#define TQ_X86_GEMM_AVX2(NAME, BLOCK, DECODE)                                                                 \
+    CK_AVX2 static void NAME##_x86_gemm_avx2(const BLOCK *w, size_t nb, size_t row0, size_t row1,             \
+                                             const ck_block_q8_K *const *ys, size_t T, float *out, size_t ldo) { \
+        const __m256i one16 = _mm256_set1_epi16(1);                                                           \
+        for (size_t r = row0; r < row1; r++) {                                                                \
+            for (size_t t0 = 0; t0 < T; t0 += 8) {                                                            \
+                const size_t nt = T - t0 < 8 ? T - t0 : 8;                                                    \
+                __m256 acc[8];                                                                                \
+                for (size_t t = 0; t < 8; t++) acc[t] = _mm256_setzero_ps();                                  \
+                __m256i c[8];                                                                                 \
+                for (size_t b = 0; b < nb; b++) {                                                             \
+                    DECODE(&w[r * nb + b], c);                                                                \
+                    const float dw = _cvtsh_ss(w[r * nb + b].d);                                              \
+                    for (size_t t = 0; t < nt; t++) {                                                         \
+                        const ck_block_q8_K *y = ys[t0 + t] + b;                                              \
+                        __m256i lanes = _mm256_setzero_si256();                                               \
+                        for (int k = 0; k < 8; k++)                                                           \
+                            lanes = _mm256_add_epi32(lanes, _mm256_madd_epi16(_mm256_maddubs_epi16(c[k],      \
+                                _mm256_loadu_si256((const __m256i *)(y->qs + 32 * k))), one16));              \
+                        lanes = _mm256_sub_epi32(lanes, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y->bsums), one16)); \
+                        acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(lanes), _mm256_set1_ps(y->d * dw), acc[t]); \
+                    }                                                                                         \
+                }                                                                                             \
+                for (size_t t = 0; t < nt; t++) {                                                             \
+                    float l[8];                                                                               \
+                    _mm256_storeu_ps(l, acc[t]);                                                              \
+                    out[(t0 + t) * ldo + r] = tq_x86_finish(l);                                               \
+                }                                                                                             \
+            }                                                                                                 \
+        }                                                                                                     \
+    }
+TQ_X86_GEMM_AVX2(tq2_0, ck_block_tq2_0, tq2_decode_avx2)
+TQ_X86_GEMM_AVX2(tq1_0, ck_block_tq1_0, tq1_decode_avx2)
 #endif
 
 void ck_tq_q8K_x86_gemv(const void *w, int tq1, size_t n, size_t row0, size_t row1, const ck_block_q8_K *y, float *out) {
@@ -364,6 +400,19 @@ void ck_tq_q8K_x86_gemv(const void *w, int tq1, size_t n, size_t row0, size_t ro
 #endif
     if (tq1) { ck_count(K_TQ1_Q8K_X86_SCALAR); tq1_0_x86_rows_scalar(w, nb, row0, row1, y, out); }
     else { ck_count(K_TQ2_Q8K_X86_SCALAR); tq2_0_x86_rows_scalar(w, nb, row0, row1, y, out); }
+}
+
+void ck_tq_q8K_x86_gemm(const void *w, int tq1, size_t n, size_t row0, size_t row1, const ck_block_q8_K *const *ys,
+                        size_t T, float *out, size_t ldo) {
+    const size_t nb = n / CK_QK_K;
+#if CK_X86
+    if (ck_avx2() && T > 1) {
+        if (tq1) { ck_count(K_TQ1_Q8K_X86_GEMM_AVX2); tq1_0_x86_gemm_avx2(w, nb, row0, row1, ys, T, out, ldo); }
+        else { ck_count(K_TQ2_Q8K_X86_GEMM_AVX2); tq2_0_x86_gemm_avx2(w, nb, row0, row1, ys, T, out, ldo); }
+        return;
+    }
+#endif
+    for (size_t t = 0; t < T; t++) ck_tq_q8K_x86_gemv(w, tq1, n, row0, row1, ys[t], out + t * ldo);
 }
 
 /* ------------------------------------------------------------ repack to I2_S */

@@ -1,11 +1,13 @@
 import CKernels
 import Foundation
 @testable import Engine
+import ModelInspector
 import Testing
 
 /// `ck_tq_q8K_x86_gemv` (TQ2_0/TQ1_0 × Q8_K for `--parity llama.cpp`) equals, bit for bit on every path, the Swift
 /// lane-by-lane emulation of llama.cpp's x86 dot (`X86TernaryQ8K`), with a different scale per block, every TQ1_0 byte
-/// value and awkward row counts; a row range writes only its rows.
+/// value and awkward row counts; a row range writes only its rows; the batched form (`ck_tq_q8K_x86_gemm`) gives every
+/// token the gemv's bits, and a llama.cpp-parity TQ model's batched prefill equals token-by-token prefill.
 @Suite(.serialized) struct TQX86LanesTests {
     static func blocks(_ format: WeightFormat, rows: Int, nb: Int, _ g: inout SplitMix64) -> [UInt8] {
         var w: [UInt8] = []
@@ -43,8 +45,41 @@ import Testing
             #expect(out[0].isNaN && out[1].isNaN, "rows outside the range")
             #expect(out[2...].map(\.bitPattern) == ref[2...].map(\.bitPattern), "path \(p)")
         }
+        // the batched-prefill form: every token's outputs are the gemv's bits (up to eight tokens per pass, then a rest)
+        for tokens in [2, 8, 11] {
+            let xs = (0..<tokens).map { t in (0..<n).map { i in x[(i * 7 + t * 131) % n] * (t % 2 == 0 ? 1 : -0.5) } }
+            let rowsQ = xs.map { v in v.withUnsafeBufferPointer { ActivationQuantizer.quantize($0.baseAddress!, count: n, as: .q8_K) } }
+            let ptrs = rowsQ.map { UnsafePointer($0.blocks!.assumingMemoryBound(to: ck_block_q8_K.self)) as UnsafePointer<ck_block_q8_K>? }
+            for p in IQ2SKernelTests.paths {
+                ck_set_thread_path(p)
+                var batched = [Float](repeating: .nan, count: tokens * rows)
+                w.withUnsafeBytes { wb in
+                    ptrs.withUnsafeBufferPointer { ck_tq_q8K_x86_gemm(wb.baseAddress!, format == .tq1_0 ? 1 : 0, n, 1, rows, $0.baseAddress!, tokens, &batched, rows) }
+                }
+                for t in 0..<tokens {
+                    var one = [Float](repeating: .nan, count: rows)
+                    w.withUnsafeBytes { ck_tq_q8K_x86_gemv($0.baseAddress!, format == .tq1_0 ? 1 : 0, n, 1, rows, ptrs[t]!, &one) }
+                    #expect(batched[(t * rows)..<(t * rows + rows)].map(\.bitPattern) == one.map(\.bitPattern), "path \(p) tokens \(tokens) token \(t)")
+                    #expect(batched[t * rows].isNaN)
+                }
+            }
+        }
         let ids = format == .tq2_0 ? ["tq2_0_q8_K_x86lanes.scalar", "tq2_0_q8_K_x86lanes.avx2"]
                                    : ["tq1_0_q8_K_x86lanes.scalar", "tq1_0_q8_K_x86lanes.avx2"]
         for id in ids { #expect(ck_kernel_index(id) >= 0) }
+    }
+
+    @Test(arguments: [SyntheticModel.WeightFormat.tq2_0, .tq1_0])
+    func llamaParityPrefillBatchedEqualsTokenByToken(format: SyntheticModel.WeightFormat) throws {
+        let url = try SynthFixtures.model(.bitnet, format, seed: 7)
+        let ref = try SynthFixtures.session(url, parity: .llamaCpp)
+        ref.prefillBatchSize = 1
+        let p = BatchedPrefillTests.prompt(19, vocab: ref.model.weights.tokenEmbedding.rows)
+        let want = BatchedPrefillTests.bits(try ref.logits(after: p))
+        for threads in [1, 2, 3] {
+            let s = try SynthFixtures.session(url, parity: .llamaCpp, threads: threads)
+            s.prefillBatchSize = 64
+            #expect(BatchedPrefillTests.bits(try s.logits(after: p)) == want, "\(format) threads \(threads)")
+        }
     }
 }

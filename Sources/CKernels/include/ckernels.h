@@ -162,6 +162,10 @@ void ck_tq1_0_q8K_gemv(const ck_block_tq1_0 *w, size_t n, size_t row0, size_t ro
 /// int32 lanes per block (lane k: elements with (e mod 32)/4 == k, minus bsums[2k] + bsums[2k+1]), an fma per lane in
 /// block order with d_y·d_w, then ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7)). Same bits on every path.
 void ck_tq_q8K_x86_gemv(const void *w, int tq1, size_t n, size_t row0, size_t row1, const ck_block_q8_K *y, float *out);
+/// Batched prefill: out[t·ldo + r] = ck_tq_q8K_x86_gemv(row r, ys[t]) for T tokens, bit for bit; each block decoded
+/// once for up to eight tokens. T = 1 or no AVX2: the gemv per token.
+void ck_tq_q8K_x86_gemm(const void *w, int tq1, size_t n, size_t row0, size_t row1, const ck_block_q8_K *const *ys,
+                        size_t T, float *out, size_t ldo);
 
 /* --------------------------------------------------- llama.cpp quant dots */
 /// All equal llama.cpp's generic (ggml-cpu/quants.c) dots bit for bit: the integer part per block is exact

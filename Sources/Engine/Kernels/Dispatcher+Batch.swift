@@ -33,7 +33,10 @@ extension Dispatcher {
             } else if let scales = m.blockScales, m.activation == .int8PerToken {
                 bn32rGemm(m, scales, qs, out)
             } else if m.format == .iq2_s && m.activation == .q8_K {
-                iq2sGemm(m, qs, out)
+                q8KGemm(m, qs, out) { w, n, r0, r1, y, t, o, ldo in ck_iq2_s_q8_K_gemm(w, n, r0, r1, y, t, o, ldo) }
+            } else if (m.format == .tq2_0 || m.format == .tq1_0) && m.activation == .q8_K {
+                let tq1: Int32 = m.format == .tq1_0 ? 1 : 0
+                q8KGemm(m, qs, out) { w, n, r0, r1, y, t, o, ldo in ck_tq_q8K_x86_gemm(w, tq1, n, r0, r1, y, t, o, ldo) }
             } else {
                 nonisolated(unsafe) let o = out
                 let rows = m.rows, block = Self.batchRowBlock(m)
@@ -50,17 +53,19 @@ extension Dispatcher {
         }
     }
 
-    /// IQ2_S × Q8_K for all tokens through `ck_iq2_s_q8_K_gemm` (each row's grid vectors looked up once; every output
-    /// the gemv's bits), rows split over the workers as `run` splits them.
-    private func iq2sGemm(_ m: MatVec, _ qs: [QuantizedRow], _ out: UnsafeMutablePointer<Float>) {
+    /// A × Q8_K GEMM over all tokens (IQ2_S: `ck_iq2_s_q8_K_gemm`, each row's grid vectors looked up once; TQ2_0/TQ1_0
+    /// in llama.cpp parity: `ck_tq_q8K_x86_gemm`, each block decoded once for up to eight tokens; every output the
+    /// gemv's bits), rows split over the workers as `run` splits them.
+    private func q8KGemm(_ m: MatVec, _ qs: [QuantizedRow], _ out: UnsafeMutablePointer<Float>,
+                         _ gemm: @escaping (UnsafePointer<UInt8>, Int, Int, Int, UnsafePointer<UnsafePointer<ck_block_q8_K>?>,
+                                            Int, UnsafeMutablePointer<Float>, Int) -> Void) {
         let ys = qs.map { UnsafePointer($0.blocks!.assumingMemoryBound(to: ck_block_q8_K.self)) as UnsafePointer<ck_block_q8_K>? }
         nonisolated(unsafe) let o = out
+        nonisolated(unsafe) let kernel = gemm
         let rows = m.rows, n = m.cols, w = m.data.assumingMemoryBound(to: UInt8.self)
         ys.withUnsafeBufferPointer { yp in
             nonisolated(unsafe) let y = yp.baseAddress!
-            parallelRows(rows) { range in
-                ck_iq2_s_q8_K_gemm(w, n, range.lowerBound, range.upperBound, y, ys.count, o, rows)
-            }
+            parallelRows(rows) { range in kernel(w, n, range.lowerBound, range.upperBound, y, ys.count, o, rows) }
         }
     }
 
