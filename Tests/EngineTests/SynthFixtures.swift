@@ -27,8 +27,9 @@ enum SynthFixtures {
     }
 
     static func session(_ url: URL, parity: Parity = .bitnet, threads: Int = 1, interleave: Int? = nil,
-                        repack: Bool = true) throws -> Session {
+                        repack: Bool = true, head: HeadPrecision = .exact) throws -> Session {
         var o = ModelOptions()
+        o.head = head
         o.repackTernary = repack
         o.repackTQ2 = repack
         o.parity = parity

@@ -5,17 +5,22 @@ import TestSupport
 @testable import Engine
 
 /// Synthetic `bitnet` models (seed 7): with --parity llama.cpp the engine's greedy tokens equal llama.cpp's
-/// (goldens made by Tests/scripts/engine_synth_goldens.sh from the same synth parameters).
+/// (goldens made by Tests/scripts/engine_synth_goldens.sh from the same synth parameters), with the exact head and
+/// with the screened head that `run`'s default `--head auto` picks for their F16 head.
 @Suite struct SyntheticParityTests {
-    @Test(arguments: [SyntheticModel.WeightFormat.tq2_0, .tq1_0, .f32])
-    func llamaCppParityGreedyTokens(format: SyntheticModel.WeightFormat) throws {
+    @Test(arguments: [SyntheticModel.WeightFormat.tq2_0, .tq1_0, .f32], [HeadPrecision.exact, .auto])
+    func llamaCppParityGreedyTokens(format: SyntheticModel.WeightFormat, head: HeadPrecision) throws {
         let golden = try GoldenFile.load("synth-bitnet-\(format.rawValue)-seed7.json")
         #expect(golden.meta["synth_seed"] == "7" && golden.meta["synth_format"] == format.rawValue)
         let url = try SynthFixtures.model(.bitnet, format, seed: 7)
-        let session = try SynthFixtures.session(url, parity: .llamaCpp)
+        let session = try SynthFixtures.session(url, parity: .llamaCpp, head: head)
+        // the F32 model's head is a small share of its F32 layers' bytes: auto keeps it exact
+        let screened = head == .auto && format != .f32
+        #expect((session.model.options.head == .screened) == screened, "\(session.model.headChoice ?? "")")
         for c in golden.cases {
             let r = try session.generate(promptTokens: c.prompt_tokens, options: GenerateOptions(maxTokens: golden.tokens))
-            #expect(r.generatedTokens == c.generated_tokens, "\(format.rawValue) prompt \(c.prompt_tokens)")
+            #expect(r.generatedTokens == c.generated_tokens, "\(format.rawValue) \(head) prompt \(c.prompt_tokens)")
+            if screened { #expect(r.headScreening?.tokens == golden.tokens && r.headScreening?.fallbacks == 0) }
         }
     }
 
