@@ -46,6 +46,7 @@
     X(K_QI8S_SCALAR, "quantize_i8_s.scalar") X(K_QI8S_AVX2, "quantize_i8_s.avx2") \
     X(K_QQ8K_SCALAR, "quantize_q8_K.scalar") \
     X(K_QQ8_0_SCALAR, "quantize_q8_0.scalar") X(K_QQ8_1_SCALAR, "quantize_q8_1.scalar") \
+    X(K_QQ8K_AVX2, "quantize_q8_K.avx2") X(K_QQ8_0_AVX2, "quantize_q8_0.avx2") X(K_QQ8_1_AVX2, "quantize_q8_1.avx2") \
     X(K_Q8_HEAD_SCALAR, "q8_head_gemv.scalar") X(K_Q8_HEAD_AVX2, "q8_head_gemv.avx2") \
     X(K_Q8_HEAD_VNNI, "q8_head_gemv.avxvnni") \
     X(K_G_RMSNORM, "graph_rmsnorm.c") X(K_G_ROPE_SCALAR, "graph_rope.scalar") X(K_G_ROPE_AVX2, "graph_rope.avx2") \

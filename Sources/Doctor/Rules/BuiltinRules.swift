@@ -368,6 +368,25 @@ enum BuiltinRules {
       "evidence": ["receipt.engine", "receipt.model.format", "receipt.kernels", "receipt.weight_layouts", "receipt.tokens_per_second"]
     },
     {
+      "id": "tq1-0-llama-parity",
+      "severity": "warning",
+      "area": "model",
+      "impact": 55,
+      "title": "TQ1_0 run with llama.cpp's numerics (trits decoded for every token)",
+      "symptom": "bitnet-doctor decodes a TQ1_0 file at less than half the speed of its default numerics when asked for llama.cpp's bits.",
+      "when": {"all": [
+        {"op": "eq", "path": "receipt.engine", "value": "bitnet-doctor"},
+        {"op": "eq", "path": "receipt.model.format", "value": "tq1_0"},
+        {"op": "matches", "path": "receipt.kernels", "value": "^tq1_0_q8_K_x86lanes"}
+      ]},
+      "message": "{{receipt.model.path}} is TQ1_0 and ran with --parity llama.cpp (kernels: {{receipt.kernels}}): llama.cpp's numerics multiply Q8_K activations with the trits decoded again for every token, which bounds decode by the CPU (2B-4T shape, same machine: 12.6 / 21.7 tok/s at 1 / 2 threads, llama.cpp itself 13.1 / 19.8; with the default numerics the same file decodes at 30-38 tok/s; docs/performance.md).",
+      "fixes": [
+        {"explanation": "Unless you need llama.cpp's exact tokens, run with the default numerics (bitnet.cpp's per-token int8: TQ1_0 runs at I2_S speed with AVX-512).", "commands": ["bitnet-doctor run --model {{receipt.model.path}}"], "docs": "docs/engine.md"},
+        {"explanation": "If you need llama.cpp's bits, convert to TQ2_0 once (exact: the same ternary values and scales); llama.cpp's numerics then run at memory speed (27 / 40 tok/s on the 2B-4T shape).", "commands": ["bitnet-doctor convert {{receipt.model.path}} model-tq2_0.gguf --to tq2_0", "bitnet-doctor run --model model-tq2_0.gguf --parity llama.cpp"], "docs": "docs/formats.md"}
+      ],
+      "evidence": ["receipt.engine", "receipt.model.format", "receipt.kernels", "receipt.tokens_per_second"]
+    },
+    {
       "id": "tq1-0-llama-cpp",
       "severity": "warning",
       "area": "model",
