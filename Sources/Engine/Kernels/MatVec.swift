@@ -115,21 +115,17 @@ public struct MatVec: @unchecked Sendable {
         x.codes.withUnsafeBufferPointer { q in
             let qp = q.baseAddress!
             if let d = uniformScale {
-                // integer sums in chunks of 256 rows through a stack buffer (no allocation per call)
-                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 256) { buf in
-                    let sp = buf.baseAddress!
-                    var a = r0
-                    while a < r1 {
-                        let b = min(r1, a + 256)
-                        if format == .tq2_0 {
-                            ck_tq2_0_i8_gemv(data.assumingMemoryBound(to: ck_block_tq2_0.self), n, a, b, qp, sp - a)
-                        } else {
-                            ck_tq1_0_i8_gemv(data.assumingMemoryBound(to: ck_block_tq1_0.self), n, a, b, qp, sp - a)
-                        }
-                        for r in a..<b { out[r] = Float(sp[r - a]) / s * d }
-                        a = b
+                // the integer sums of the whole range in one call (the activations are prepared once per call), written
+                // into `out`'s own 4-byte slots and turned into floats in place: no buffer, no allocation
+                let raw = UnsafeMutableRawPointer(out)
+                raw.withMemoryRebound(to: Int32.self, capacity: r1) { sums in
+                    if format == .tq2_0 {
+                        ck_tq2_0_i8_gemv(data.assumingMemoryBound(to: ck_block_tq2_0.self), n, r0, r1, qp, sums)
+                    } else {
+                        ck_tq1_0_i8_gemv(data.assumingMemoryBound(to: ck_block_tq1_0.self), n, r0, r1, qp, sums)
                     }
                 }
+                for r in r0..<r1 { out[r] = Float(raw.load(fromByteOffset: 4 * r, as: Int32.self)) / s * d }
             } else if format == .tq2_0 {
                 ck_tq2_0_i8_gemv_f32(data.assumingMemoryBound(to: ck_block_tq2_0.self), n, r0, r1, qp, s, out)
             } else {
