@@ -17,8 +17,8 @@ public struct ModelOptions: Sendable {
     /// TL1/TL2 tile configuration for shapes the file does not record and no published preset covers.
     public var tlConfig: TLConfig? = nil
     /// Opt-in load-time repack of TQ1_0/TQ2_0 matrices whose non-zero blocks share one scale into I2_S (`--repack
-    /// i2_s`): exact (same values, the scale becomes the tensor scale), runs them on the I2_S kernels (TQ1_0's trit
-    /// decoding is compute-bound: 0.48x the I2_S decode), costs the I2_S bytes in anonymous memory (2 bits per weight
+    /// i2_s`): exact (same values, the scale becomes the tensor scale), runs them on the I2_S kernels (TQ1_0's own
+    /// kernel runs at I2_S speed with AVX-512, 0.8x on the 256-bit path), costs the I2_S bytes in anonymous memory (2 bits per weight
     /// instead of 1.69 for TQ1_0). Off by default (it trades memory) and only under bitnet.cpp numerics (llama.cpp
     /// parity multiplies TQ with Q8_K); the receipt's `weight_layouts` records it.
     public var repackTernary: Bool = false

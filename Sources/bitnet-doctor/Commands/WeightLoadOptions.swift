@@ -6,7 +6,7 @@ import GGUF
 struct WeightLoadOptions: ParsableArguments {
     @Flag(help: "Copy the weights at load into 2 MiB transparent huge pages (same results, faster decode, slower load; declined with the reason in the receipt when THP is off or memory is short).")
     var hugepages = false
-    @Option(help: "Load-time repack of single-scale ternary matrices into I2_S: i2_s also re-encodes TQ1_0 (exact, twice the decode speed, 2 bits per weight in memory instead of 1.69); none keeps TQ2_0 as stored (default: TQ2_0 only, exact and smaller).")
+    @Option(help: "Load-time repack of single-scale ternary matrices into I2_S: i2_s also re-encodes TQ1_0 (exact; faster on CPUs without AVX-512, where the TQ1_0 kernel is CPU-bound; 2 bits per weight in memory instead of 1.69); none keeps TQ2_0 as stored (default: TQ2_0 only, exact and smaller).")
     var repack: String?
     @Option(name: .customLong("tl-config"), help: "TL1/TL2 tile configuration BM,BK,bm when the file records none and no published preset has its shapes.")
     var tlConfig: String?
