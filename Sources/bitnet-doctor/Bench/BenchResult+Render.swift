@@ -3,16 +3,23 @@ import Foundation
 extension BenchResult {
     /// A llama-bench style table; `markdown` adds the pipe borders a Markdown renderer needs.
     func table(markdown: Bool) -> String {
-        let header = ["model", "format", "bytes/token", "threads", "test", "t/s", "roofline t/s", "efficiency"]
+        var header = ["model", "format", "bytes/token", "threads", "test", "t/s", "roofline t/s", "efficiency"]
+        if peer != nil { header += ["peer t/s", "ratio"] }
         var lines: [[String]] = []
         let name = URL(fileURLWithPath: modelPath).lastPathComponent
         for r in rows {
-            lines.append([
+            var cells = [
                 name, blockFormat, Self.bytes(bytesPerToken), String(r.threads), r.test,
                 String(format: "%.2f ± %.2f", r.tokensPerSecondMean, r.tokensPerSecondStddev),
                 r.rooflineTokensPerSecond.map { String(format: "%.2f", $0) } ?? "",
                 r.rooflineEfficiency.map { String(format: "%.0f%%", $0 * 100) } ?? "",
-            ])
+            ]
+            if let peer {
+                let q = peer.rows.first { $0.test == r.test && $0.threads == r.threads }
+                cells += [q.map { String(format: "%.2f ± %.2f", $0.tokensPerSecondMean, $0.tokensPerSecondStddev) } ?? "",
+                          r.peerRatio.map { String(format: "%.2fx", $0) } ?? ""]
+            }
+            lines.append(cells)
         }
         let widths = header.indices.map { i in ([header[i]] + lines.map { $0[i] }).map(\.count).max() ?? 0 }
         func row(_ cells: [String]) -> String {
@@ -39,6 +46,10 @@ extension BenchResult {
         out.append("head: \(head)\(choice)\(cosine)\(exactNote); load \(String(format: "%.0f", loadMilliseconds)) ms; "
                    + "layouts: \(weightLayouts?.joined(separator: "; ") ?? "as stored in the file"); "
                    + "bitnet-doctor \(tool["version"] ?? "?") (commit \(tool["commit"] ?? "unknown"))")
+        if let peer {
+            out.append("peer: \(peer.path) (llama-bench with the same model, -p/-n/-r and threads, run just before ours at each "
+                       + "thread count; ratio = ours ÷ peer)")
+        }
         return out.joined(separator: "\n")
     }
 

@@ -19,9 +19,12 @@ struct BenchResult: Codable, Sendable {
         var headCandidatesMean: Double?
         var headCandidatesMax: Int?
         var headFallbacks: Int?
+        /// With `--peer`: this row's tok/s ÷ the peer's for the same test and threads (measured just before).
+        var peerRatio: Double?
 
         enum CodingKeys: String, CodingKey {
             case test, threads, tokens, samples
+            case peerRatio = "peer_ratio"
             case tokensPerSecondMean = "tokens_per_second_mean"
             case tokensPerSecondStddev = "tokens_per_second_stddev"
             case rooflineEfficiency = "roofline_efficiency"
@@ -58,9 +61,25 @@ struct BenchResult: Codable, Sendable {
     /// Measured read bandwidth in GB/s per thread count (key: threads).
     var bandwidthGBps: [String: Double]
     var rows: [Row]
+    /// `--peer`: the peer's llama-bench and its rows.
+    struct Peer: Codable, Sendable {
+        var path: String
+        var rows: [BenchPeer.Row]
+    }
+    var peer: Peer?
+
+    /// Sets each row's `peerRatio` from the peer's row of the same test and thread count.
+    mutating func attach(_ p: Peer) {
+        peer = p
+        for i in rows.indices {
+            if let q = p.rows.first(where: { $0.test == rows[i].test && $0.threads == rows[i].threads }), q.tokensPerSecondMean > 0 {
+                rows[i].peerRatio = rows[i].tokensPerSecondMean / q.tokensPerSecondMean
+            }
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case schema, architecture, formats, parity, repetitions, rows, head, tool
+        case schema, architecture, formats, parity, repetitions, rows, head, tool, peer
         case headChoice = "head_choice"
         case headLogitCosine = "head_logit_cosine"
         case headTokensExact = "head_tokens_exact"

@@ -16,6 +16,8 @@ struct BenchRunner {
     var head: HeadPrecision = .exact
     /// Load choices the runner does not set itself (TL configuration, re-encodings).
     var baseOptions = ModelOptions()
+    /// Runs right before each thread count is measured (`--peer`: the peer's llama-bench at that thread count).
+    var beforeThreads: ((Int) throws -> Void)? = nil
 
     func run() throws -> BenchResult {
         var options = baseOptions
@@ -40,6 +42,7 @@ struct BenchRunner {
         var rows: [BenchResult.Row] = []
         var bandwidth: [String: Double] = [:]
         for t in threads {
+            try beforeThreads?(t)
             let gbps = ck_measure_read_bandwidth(512 << 20, Int32(t))
             if gbps > 0 { bandwidth[String(t)] = gbps }
             let session = Session(model: model, threads: t)

@@ -12,6 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
         Examples:
           bitnet-doctor bench --synthetic 2b-4t --format i2_s -t 1,2
           bitnet-doctor bench -m model.gguf -p 64 -n 32 -r 3 --output json
+          bitnet-doctor bench -m model.gguf -t 1,2 --peer ~/BitNet/build/bin/llama-bench
         """,
         aliases: ["benchmark"])
 
@@ -36,6 +37,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Output head precision: auto (default: screened when the float head is at least 30% of the bytes per token, else exact), exact, int8 (F16 head re-quantized to Q8_0 at load) or screened (int8 speed, greedy tokens exact).")
     var head: String = "auto"
     @OptionGroup var load: WeightLoadOptions
+    @Option(help: "A peer's llama-bench (bitnet.cpp's or llama.cpp's build) to run on the same model with the same -p/-n/-r, right before ours at each thread count; adds its tok/s and our ratio to every row.")
+    var peer: String?
     @Option(name: [.customShort("o"), .long], help: "Output: text, md or json.")
     var output: Output = .text
 
@@ -45,6 +48,10 @@ struct BenchCommand: AsyncParsableCommand {
         guard prompt >= 0, gen >= 1, repetitions >= 1 else { throw ValidationError("-p ≥ 0, -n ≥ 1 and -r ≥ 1 are required") }
         guard Parity(rawValue: parity) != nil else { throw ValidationError("--parity must be bitnet.cpp or llama.cpp") }
         guard HeadPrecision(rawValue: head) != nil else { throw ValidationError("--head must be one of \(HeadPrecision.names)") }
+        if let peer, !FileManager.default.isExecutableFile(atPath: peer) {
+            throw ValidationError("--peer must be an executable llama-bench: \(peer)")
+        }
+        if peer != nil && model == nil { throw ValidationError("--peer needs --model (the peer reads the same file)") }
     }
 
     var threadList: [Int]? {
@@ -64,10 +71,20 @@ struct BenchCommand: AsyncParsableCommand {
             }
             url = try SyntheticModelCache.model(SyntheticModel.Options(shape: shape, format: fmt))
         }
-        let runner = BenchRunner(modelURL: url, threads: threadList!, promptTokens: prompt, generateTokens: gen,
+        var runner = BenchRunner(modelURL: url, threads: threadList!, promptTokens: prompt, generateTokens: gen,
                                  repetitions: repetitions, parity: Parity(rawValue: parity)!,
                                  head: HeadPrecision(rawValue: head)!, baseOptions: try load.apply(to: ModelOptions()))
-        let result = try runner.run()
+        nonisolated(unsafe) var peerRows: [BenchPeer.Row] = []
+        if let peer {
+            let p = BenchPeer(path: peer)
+            let (path, prompt, gen, reps) = (url.path, prompt, gen, repetitions)
+            runner.beforeThreads = { t in
+                Log.progress("peer: \(URL(fileURLWithPath: p.path).lastPathComponent) at \(t) thread\(t == 1 ? "" : "s")")
+                peerRows += try p.run(model: path, prompt: prompt, gen: gen, threads: t, repetitions: reps)
+            }
+        }
+        var result = try runner.run()
+        if let peer { result.attach(BenchResult.Peer(path: peer, rows: peerRows)) }
         switch output {
         case .text: print(result.table(markdown: false))
         case .md: print(result.table(markdown: true))

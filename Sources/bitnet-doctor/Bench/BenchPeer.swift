@@ -1,0 +1,61 @@
+import Foundation
+
+/// A peer engine's `llama-bench` (bitnet.cpp's or llama.cpp's build) run beside `bitnet-doctor bench` with the same
+/// model, prompt and decode lengths, repetitions and thread count, right before our own measurement at that thread
+/// count, so each ratio compares runs seconds apart (the memory bandwidth of a shared host moves between minutes).
+struct BenchPeer {
+    let path: String
+    /// Per run; llama-bench repeats the whole test `-r` times.
+    var timeout: TimeInterval = 600
+
+    struct Row: Codable, Sendable, Equatable {
+        var test: String
+        var threads: Int
+        var tokensPerSecondMean: Double
+        var tokensPerSecondStddev: Double
+        enum CodingKeys: String, CodingKey {
+            case test, threads
+            case tokensPerSecondMean = "tokens_per_second_mean"
+            case tokensPerSecondStddev = "tokens_per_second_stddev"
+        }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The peer's pp/tg rows for one thread count: `llama-bench -m MODEL -p P -n N -t T -r R -o json`.
+    func run(model: String, prompt: Int, gen: Int, threads: Int, repetitions: Int) throws -> [Row] {
+        let args = ["-m", model, "-p", String(prompt), "-n", String(gen), "-t", String(threads), "-r", String(repetitions),
+                    "-o", "json"]
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { throw Failure(description: "peer \(path) did not start: \(error.localizedDescription)") }
+        let killer = DispatchWorkItem { if p.isRunning { p.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        killer.cancel()
+        guard p.terminationReason == .exit, p.terminationStatus == 0 else {
+            throw Failure(description: "peer \(path) \(args.joined(separator: " ")) failed (status \(p.terminationStatus))")
+        }
+        return try Self.parse(data, threads: threads)
+    }
+
+    /// llama-bench's JSON: an array of tests with n_prompt, n_gen, n_threads, avg_ts, stddev_ts.
+    static func parse(_ data: Data, threads: Int) throws -> [Row] {
+        guard let tests = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+            throw Failure(description: "peer output is not llama-bench JSON")
+        }
+        return try tests.map { t in
+            guard let avg = (t["avg_ts"] as? NSNumber)?.doubleValue else { throw Failure(description: "peer test without avg_ts") }
+            let np = (t["n_prompt"] as? NSNumber)?.intValue ?? 0, ng = (t["n_gen"] as? NSNumber)?.intValue ?? 0
+            return Row(test: np > 0 ? "pp\(np)" : "tg\(ng)", threads: (t["n_threads"] as? NSNumber)?.intValue ?? threads,
+                       tokensPerSecondMean: avg, tokensPerSecondStddev: (t["stddev_ts"] as? NSNumber)?.doubleValue ?? 0)
+        }
+    }
+}
