@@ -193,17 +193,18 @@ CK_AVX2 static double scan_pass_avx2(const float *a, const float *p, const float
 }
 #endif
 
-long ck_head_screen_scan(const float *a, const float *p, const float *q, const ck_head_screen_row *rowb, size_t rows,
-                         size_t n, const ck_head_screen_token *t, float *scratch, int32_t *cand, size_t cap) {
+/* The bounds pass on the path in use: scratch[r] ≥ B_r; returns max_r (a[r] − B_r), *bad on a non-finite value. */
+static double bounds_pass(const float *a, const float *p, const float *q, const ck_head_screen_row *rowb, size_t rows,
+                          size_t n, const ck_head_screen_token *t, float *scratch, int *bad) {
     const double g = gamma_n(n);
-    int bad = 0;
-    double m;
 #if CK_X86
-    if (ck_avx2()) m = scan_pass_avx2(a, p, q, rowb, rows, t, g, scratch, &bad);
-    else
+    if (ck_avx2()) return scan_pass_avx2(a, p, q, rowb, rows, t, g, scratch, bad);
 #endif
-    m = scan_pass(a, p, q, rowb, 0, rows, t, g, scratch, &bad);
-    if (bad) return -1;
+    return scan_pass(a, p, q, rowb, 0, rows, t, g, scratch, bad);
+}
+
+/* Every r with a[r] + scratch[r] ≥ m into cand, in increasing order; -2 past cap. */
+static long collect(const float *a, const float *scratch, size_t rows, double m, int32_t *cand, size_t cap) {
     size_t c = 0;
     for (size_t r = 0; r < rows; r++) {
         if ((double)a[r] + (double)scratch[r] >= m) {
@@ -212,6 +213,13 @@ long ck_head_screen_scan(const float *a, const float *p, const float *q, const c
         }
     }
     return (long)c;
+}
+
+long ck_head_screen_scan(const float *a, const float *p, const float *q, const ck_head_screen_row *rowb, size_t rows,
+                         size_t n, const ck_head_screen_token *t, float *scratch, int32_t *cand, size_t cap) {
+    int bad = 0;
+    const double m = bounds_pass(a, p, q, rowb, rows, n, t, scratch, &bad);
+    return bad ? -1 : collect(a, scratch, rows, m, cand, cap);
 }
 
 /* The k-th largest of v[0..n) (k ≥ 1, n ≥ k; v is reordered): quickselect, median of three. */
@@ -238,13 +246,8 @@ long ck_head_screen_scan_topk(const float *a, const float *p, const float *q, co
                               size_t n, const ck_head_screen_token *t, size_t k, float *scratch, float *lower,
                               int32_t *cand, size_t cap) {
     if (k == 0 || k > rows) return -1;
-    const double g = gamma_n(n);
     int bad = 0;
-#if CK_X86
-    if (ck_avx2()) (void)scan_pass_avx2(a, p, q, rowb, rows, t, g, scratch, &bad);
-    else
-#endif
-    (void)scan_pass(a, p, q, rowb, 0, rows, t, g, scratch, &bad);
+    (void)bounds_pass(a, p, q, rowb, rows, n, t, scratch, &bad);
     if (bad) return -1;
     /* lower[r] ≤ a[r] − B_r ≤ the exact logit: the difference in double, to float, then one step down */
     for (size_t r = 0; r < rows; r++) lower[r] = nextafterf((float)((double)a[r] - (double)scratch[r]), -INFINITY);
@@ -252,13 +255,5 @@ long ck_head_screen_scan_topk(const float *a, const float *p, const float *q, co
     if (!(fabsf(mk) < INFINITY)) return -1;
     /* k rows have an exact logit ≥ mk; a row whose a[r] + B_r is below it cannot be among the k largest. The slack
      * covers the rounding of the sum in double. */
-    const double m = (double)mk - fabs((double)mk) * 0x1p-40 - 1e-30;
-    size_t c = 0;
-    for (size_t r = 0; r < rows; r++) {
-        if ((double)a[r] + (double)scratch[r] >= m) {
-            if (c == cap) return -2;
-            cand[c++] = (int32_t)r;
-        }
-    }
-    return (long)c;
+    return collect(a, scratch, rows, (double)mk - fabs((double)mk) * 0x1p-40 - 1e-30, cand, cap);
 }

@@ -171,28 +171,6 @@ CK_AVX2 static inline __m256i iq2s_pairs_to_lanes(__m256i lo, __m256i hi) {
     return _mm256_permutevar8x32_epi32(_mm256_hadd_epi32(lo, hi), _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7));
 }
 
-CK_AVX2 static inline __m256i iq2s_lanes16_avx2(const int16_t *w, const int8_t *q) {
-    __m256i lo = _mm256_setzero_si256(), hi = lo;
-    for (int c = 0; c < 8; c++) {
-        lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(w + 32 * c)),
-                                                    _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(q + 32 * c)))));
-        hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(w + 32 * c + 16)),
-                                                    _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(q + 32 * c + 16)))));
-    }
-    return iq2s_pairs_to_lanes(lo, hi);
-}
-
-CK_AVX512 static inline __m256i iq2s_lanes16_avx512(const int16_t *w, const int8_t *q) {
-    __m512i a = _mm512_setzero_si512(), b = a;
-    for (int c = 0; c < 8; c += 2) {
-        a = _mm512_dpwssd_epi32(a, _mm512_loadu_si512(w + 32 * c), _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(q + 32 * c))));
-        b = _mm512_dpwssd_epi32(b, _mm512_loadu_si512(w + 32 * c + 32),
-                                _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(q + 32 * c + 32))));
-    }
-    a = _mm512_add_epi32(a, b);
-    return iq2s_pairs_to_lanes(_mm512_castsi512_si256(a), _mm512_extracti64x4_epi64(a, 1));
-}
-
 /* Two rows' lanes against one q, widened once. */
 CK_AVX2 static inline void iq2s_lanes16x2_avx2(const int16_t *w0, const int16_t *w1, const int8_t *q, __m256i *l0, __m256i *l1) {
     __m256i lo0 = _mm256_setzero_si256(), hi0 = lo0, lo1 = lo0, hi1 = lo0;
@@ -228,24 +206,24 @@ CK_AVX512 static inline void iq2s_lanes16x2_avx512(const int16_t *w0, const int1
         B = _mm256_fmadd_ps(_mm256_set1_ps(d1 * ys[t][b].d), _mm256_cvtepi32_ps(l1), B);                         \
     } while (0)
 #define IQ2S_PAIR_STORE(t, A, B)                                                                                 \
-    do { _mm256_storeu_ps(a, A); out[(t) * ldo + r] = finish(a); _mm256_storeu_ps(a, B); out[(t) * ldo + r + 1] = finish(a); } while (0)
+    do {                                                                                                         \
+        _mm256_storeu_ps(a, A); out[(t) * ldo + r] = finish(a);                                                  \
+        if (two) { _mm256_storeu_ps(a, B); out[(t) * ldo + r + 1] = finish(a); }                               \
+    } while (0)
 
-/* One token's fma step of block b (the gemv's float operation). */
-#define IQ2S_TOKEN_STEP(LANES, acc, t)                                                                           \
-    acc = _mm256_fmadd_ps(_mm256_set1_ps(dw * ys[t][b].d), _mm256_cvtepi32_ps(LANES(wb, ys[t][b].qs)), acc)
-/* Four tokens at a time share each block's w16 loads and overlap their four fma chains (each token's chain stays
- * in block order); then the rest one by one. */
-#define IQ2S_GEMM(ATTR, NAME, LANES, LANES2)                                                                     \
+/* Row pairs (an odd last row is paired with itself: computed twice, stored once), four tokens at a time, then the
+ * rest of the tokens one by one. */
+#define IQ2S_GEMM(ATTR, NAME, LANES2)                                                                            \
     ATTR static void NAME(const uint8_t *w, size_t nb, size_t row0, size_t row1, const ck_block_q8_K *const *ys, \
                           size_t T, float *out, size_t ldo, int16_t *w16) {                                      \
         float a[8];                                                                                              \
-        size_t r = row0;                                                                                         \
-        for (; r + 2 <= row1 && T >= 4; r += 2) {                                                                \
-            const uint8_t *p0 = w + r * nb * IQ2S_BYTES, *p1 = p0 + nb * IQ2S_BYTES;                             \
-            int16_t *w0 = w16, *w1 = w16 + 256 * nb;                                                             \
+        for (size_t r = row0; r < row1; r += 2) {                                                                \
+            const int two = r + 1 < row1;                                                                        \
+            const uint8_t *p0 = w + r * nb * IQ2S_BYTES, *p1 = two ? p0 + nb * IQ2S_BYTES : p0;                  \
+            int16_t *w0 = w16, *w1 = two ? w16 + 256 * nb : w16;                                                 \
             for (size_t b = 0; b < nb; b++) {                                                                    \
                 iq2s_expand16(p0 + b * IQ2S_BYTES, w0 + 256 * b);                                                \
-                iq2s_expand16(p1 + b * IQ2S_BYTES, w1 + 256 * b);                                                \
+                if (two) iq2s_expand16(p1 + b * IQ2S_BYTES, w1 + 256 * b);                                       \
             }                                                                                                    \
             size_t t = 0;                                                                                        \
             for (; t + 4 <= T; t += 4) {                                                                         \
@@ -269,36 +247,9 @@ CK_AVX512 static inline void iq2s_lanes16x2_avx512(const int16_t *w0, const int1
                 IQ2S_PAIR_STORE(t, a0, b0);                                                                      \
             }                                                                                                    \
         }                                                                                                        \
-        for (; r < row1; r++) {                                                                                  \
-            const uint8_t *p = w + r * nb * IQ2S_BYTES;                                                          \
-            for (size_t b = 0; b < nb; b++) iq2s_expand16(p + b * IQ2S_BYTES, w16 + 256 * b);                    \
-            size_t t = 0;                                                                                        \
-            for (; t + 4 <= T; t += 4) {                                                                         \
-                __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;                                      \
-                for (size_t b = 0; b < nb; b++) {                                                                \
-                    const float dw = _cvtsh_ss(ck_load_u16(p + b * IQ2S_BYTES));                                 \
-                    const int16_t *wb = w16 + 256 * b;                                                           \
-                    IQ2S_TOKEN_STEP(LANES, a0, t); IQ2S_TOKEN_STEP(LANES, a1, t + 1);                            \
-                    IQ2S_TOKEN_STEP(LANES, a2, t + 2); IQ2S_TOKEN_STEP(LANES, a3, t + 3);                        \
-                }                                                                                                \
-                _mm256_storeu_ps(a, a0); out[t * ldo + r] = finish(a);                                           \
-                _mm256_storeu_ps(a, a1); out[(t + 1) * ldo + r] = finish(a);                                     \
-                _mm256_storeu_ps(a, a2); out[(t + 2) * ldo + r] = finish(a);                                     \
-                _mm256_storeu_ps(a, a3); out[(t + 3) * ldo + r] = finish(a);                                     \
-            }                                                                                                    \
-            for (; t < T; t++) {                                                                                 \
-                __m256 a0 = _mm256_setzero_ps();                                                                 \
-                for (size_t b = 0; b < nb; b++) {                                                                \
-                    const float dw = _cvtsh_ss(ck_load_u16(p + b * IQ2S_BYTES));                                 \
-                    const int16_t *wb = w16 + 256 * b;                                                           \
-                    IQ2S_TOKEN_STEP(LANES, a0, t);                                                               \
-                }                                                                                                \
-                _mm256_storeu_ps(a, a0); out[t * ldo + r] = finish(a);                                           \
-            }                                                                                                    \
-        }                                                                                                        \
     }
-IQ2S_GEMM(CK_AVX2, gemm_avx2, iq2s_lanes16_avx2, iq2s_lanes16x2_avx2)
-IQ2S_GEMM(CK_AVX512, gemm_avx512, iq2s_lanes16_avx512, iq2s_lanes16x2_avx512)
+IQ2S_GEMM(CK_AVX2, gemm_avx2, iq2s_lanes16x2_avx2)
+IQ2S_GEMM(CK_AVX512, gemm_avx512, iq2s_lanes16x2_avx512)
 #endif
 
 void ck_iq2_s_q8_K_gemm(const uint8_t *w, size_t n, size_t row0, size_t row1, const ck_block_q8_K *const *ys, size_t T,

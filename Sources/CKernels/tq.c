@@ -326,23 +326,27 @@ TQ_X86_SCALAR(tq2_0, ck_block_tq2_0, tq2_codes)
 TQ_X86_SCALAR(tq1_0, ck_block_tq1_0, tq1_codes)
 
 #if CK_X86
+/* One decoded block's eight lanes against one token: maddubs + madd of each 32-code vector, minus the bsum pairs. */
+CK_AVX2 static inline __m256i tq_x86_lanes(const __m256i c[8], const ck_block_q8_K *y) {
+    const __m256i one16 = _mm256_set1_epi16(1);
+    __m256i lanes = _mm256_setzero_si256();
+    for (int k = 0; k < 8; k++)
+        lanes = _mm256_add_epi32(lanes, _mm256_madd_epi16(_mm256_maddubs_epi16(c[k],
+            _mm256_loadu_si256((const __m256i *)(y->qs + 32 * k))), one16));
+    return _mm256_sub_epi32(lanes, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y->bsums), one16));
+}
+
 #define TQ_X86_AVX2(NAME, BLOCK, DECODE)                                                                      \
     CK_AVX2 static void NAME##_x86_rows_avx2(const BLOCK *w, size_t nb, size_t row0, size_t row1,             \
                                              const ck_block_q8_K *y, float *out) {                            \
-        const __m256i one16 = _mm256_set1_epi16(1);                                                           \
         for (size_t r = row0; r < row1; r++) {                                                                \
             __m256 acc = _mm256_setzero_ps();                                                                 \
             __m256i c[8];                                                                                     \
             for (size_t b = 0; b < nb; b++) {                                                                 \
                 _mm_prefetch((const char *)&w[r * nb + b] + CK_STREAM_PREFETCH, _MM_HINT_T0);                \
                 DECODE(&w[r * nb + b], c);                                                                    \
-                __m256i lanes = _mm256_setzero_si256();                                                       \
-                for (int k = 0; k < 8; k++)                                                                   \
-                    lanes = _mm256_add_epi32(lanes, _mm256_madd_epi16(_mm256_maddubs_epi16(c[k],              \
-                        _mm256_loadu_si256((const __m256i *)(y[b].qs + 32 * k))), one16));                    \
-                lanes = _mm256_sub_epi32(lanes, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[b].bsums), one16)); \
                 const float d = y[b].d * _cvtsh_ss(w[r * nb + b].d);                                          \
-                acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(lanes), _mm256_set1_ps(d), acc);                    \
+                acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(tq_x86_lanes(c, &y[b])), _mm256_set1_ps(d), acc);   \
             }                                                                                                 \
             float l[8];                                                                                       \
             _mm256_storeu_ps(l, acc);                                                                         \
@@ -357,7 +361,6 @@ TQ_X86_AVX2(tq1_0, ck_block_tq1_0, tq1_decode_avx2)
 #define TQ_X86_GEMM_AVX2(NAME, BLOCK, DECODE)                                                                 \
     CK_AVX2 static void NAME##_x86_gemm_avx2(const BLOCK *w, size_t nb, size_t row0, size_t row1,             \
                                              const ck_block_q8_K *const *ys, size_t T, float *out, size_t ldo) { \
-        const __m256i one16 = _mm256_set1_epi16(1);                                                           \
         for (size_t r = row0; r < row1; r++) {                                                                \
             for (size_t t0 = 0; t0 < T; t0 += 8) {                                                            \
                 const size_t nt = T - t0 < 8 ? T - t0 : 8;                                                    \
@@ -369,12 +372,7 @@ TQ_X86_AVX2(tq1_0, ck_block_tq1_0, tq1_decode_avx2)
                     const float dw = _cvtsh_ss(w[r * nb + b].d);                                              \
                     for (size_t t = 0; t < nt; t++) {                                                         \
                         const ck_block_q8_K *y = ys[t0 + t] + b;                                              \
-                        __m256i lanes = _mm256_setzero_si256();                                               \
-                        for (int k = 0; k < 8; k++)                                                           \
-                            lanes = _mm256_add_epi32(lanes, _mm256_madd_epi16(_mm256_maddubs_epi16(c[k],      \
-                                _mm256_loadu_si256((const __m256i *)(y->qs + 32 * k))), one16));              \
-                        lanes = _mm256_sub_epi32(lanes, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y->bsums), one16)); \
-                        acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(lanes), _mm256_set1_ps(y->d * dw), acc[t]); \
+                        acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(tq_x86_lanes(c, y)), _mm256_set1_ps(y->d * dw), acc[t]); \
                     }                                                                                         \
                 }                                                                                             \
                 for (size_t t = 0; t < nt; t++) {                                                             \

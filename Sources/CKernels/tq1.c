@@ -151,21 +151,21 @@ CK_AVX512 static inline int32_t tq1_row512(const ck_block_tq1_0 *x, size_t cb, c
     __m512i u[5], v[5];
     for (int i = 0; i < 5; i++) u[i] = v[i] = _mm512_setzero_si512();
     const size_t plain = cb - (size_t)masked;
+#define TQ1_PREP5(b) const __m512i *p = (const __m512i *)(pre + (b) * 320);                                     \
+    const __m512i P[5] = {_mm512_load_si512(p), _mm512_load_si512(p + 1), _mm512_load_si512(p + 2),            \
+                          _mm512_load_si512(p + 3), _mm512_load_si512(p + 4)}
     for (size_t b = 0; b < plain; b++, x++) {
         _mm_prefetch((const char *)x + CK_STREAM_PREFETCH, _MM_HINT_T0);
-        const __m512i *p = (const __m512i *)(pre + b * 320);
-        const __m512i P[5] = {_mm512_load_si512(p), _mm512_load_si512(p + 1), _mm512_load_si512(p + 2),
-                              _mm512_load_si512(p + 3), _mm512_load_si512(p + 4)};
+        TQ1_PREP5(b);
         const __m512i L0 = _mm512_loadu_si512(x);
         TQ1_BLOCK512(L0, P, u, v);
     }
     if (masked) {
-        const __m512i *p = (const __m512i *)(pre + plain * 320);
-        const __m512i P[5] = {_mm512_load_si512(p), _mm512_load_si512(p + 1), _mm512_load_si512(p + 2),
-                              _mm512_load_si512(p + 3), _mm512_load_si512(p + 4)};
+        TQ1_PREP5(plain);
         const __m512i L0 = _mm512_maskz_loadu_epi8(TQ1_M52, x);
         TQ1_BLOCK512(L0, P, u, v);
     }
+#undef TQ1_PREP5
     return tq1_finish512(u, v);
 }
 
