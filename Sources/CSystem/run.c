@@ -33,7 +33,17 @@ int csys_run(const char *path, char *const argv[], char *const envp[], int timeo
     posix_spawnattr_setsigdefault(&at, &def);
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
     pid_t pid;
-    int rc = posix_spawn(&pid, path, &fa, &at, argv, envp);
+    // ETXTBSY: the program was just written and another thread's fork still holds its write descriptor (a
+    // known race of multithreaded processes that create scripts); it clears within milliseconds, so retry
+    // for up to half a second (or the timeout, if shorter) before reporting it.
+    long long busy_until = now_ms() + (timeout_ms < 500 ? timeout_ms : 500);
+    int rc;
+    for (;;) {
+        rc = posix_spawn(&pid, path, &fa, &at, argv, envp);
+        if (rc != ETXTBSY || now_ms() >= busy_until) break;
+        struct timespec pause = { 0, 10 * 1000000 };
+        nanosleep(&pause, NULL);
+    }
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
     close(fds[1]);

@@ -83,6 +83,23 @@ import Glibc
         #expect(r.fact("software.cargo")?.status == .notAvailable("cargo not found on PATH"))
     }
 
+    /// A program still open for writing cannot be executed (ETXTBSY); in a multithreaded process another thread's
+    /// fork can hold a just-written script's descriptor for a moment, so the runner waits that out.
+    @Test func programBusyForAMomentStillRuns() throws {
+        let dir = try TestEnvironment.makeTempDir("facts-busy")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.script(dir, "tool", "echo ran")
+        let fd = open(dir.appendingPathComponent("tool").path, O_WRONLY)
+        #expect(fd >= 0)
+        let runner = CommandRunner(environment: ["PATH": dir.path], timeout: 15)
+        Thread.detachNewThread { usleep(150_000); close(fd) }
+        #expect(runner.run("tool", []) == .exited(status: 0, output: "ran\n"))
+        // Held for longer than the runner waits: one clear failure, not a hang.
+        let held = open(dir.appendingPathComponent("tool").path, O_WRONLY)
+        defer { close(held) }
+        #expect(runner.run("tool", []) == .failedToStart(String(cString: strerror(ETXTBSY))))
+    }
+
     @Test func runnerOutcomes() throws {
         let runner = CommandRunner(environment: ["PATH": "/usr/bin:/bin"], timeout: 0.3)
         #expect(runner.run("sh", ["-c", "echo hi; exit 4"]) == .exited(status: 4, output: "hi\n"))

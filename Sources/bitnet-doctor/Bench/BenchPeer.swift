@@ -28,13 +28,20 @@ struct BenchPeer {
     func run(model: String, prompt: Int, gen: Int, threads: Int, repetitions: Int) throws -> [Row] {
         let args = ["-m", model, "-p", String(prompt), "-n", String(gen), "-t", String(threads), "-r", String(repetitions),
                     "-o", "json"]
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { throw Failure(description: "peer \(path) did not start: \(error.localizedDescription)") }
+        var p = Process(), out = Pipe()
+        // ETXTBSY (a freshly written peer still held open by another thread's fork) clears within milliseconds.
+        for attempt in 0... {
+            p = Process()
+            out = Pipe()
+            p.executableURL = URL(fileURLWithPath: path)
+            p.arguments = args
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            do { try p.run(); break } catch {
+                if (error as NSError).code == Int(ETXTBSY), attempt < 50 { usleep(10_000); continue }
+                throw Failure(description: "peer \(path) did not start: \(error.localizedDescription)")
+            }
+        }
         let killer = DispatchWorkItem { if p.isRunning { p.terminate() } }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
         let data = out.fileHandleForReading.readDataToEndOfFile()
