@@ -27,6 +27,11 @@ int csys_run(const char *path, char *const argv[], char *const envp[], int timeo
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    // the child keeps stdin/stdout/stderr only: no descriptor another thread opened without O_CLOEXEC (a script
+    // being written, a model file) lives on in it
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+#endif
     posix_spawnattr_init(&at);
     posix_spawnattr_setpgroup(&at, 0); // own process group, so a timeout kills its children too
     sigset_t def; sigemptyset(&def); sigaddset(&def, SIGPIPE);
@@ -35,8 +40,8 @@ int csys_run(const char *path, char *const argv[], char *const envp[], int timeo
     pid_t pid;
     // ETXTBSY: the program was just written and another thread's fork still holds its write descriptor (a
     // known race of multithreaded processes that create scripts); it clears within milliseconds, so retry
-    // for up to half a second (or the timeout, if shorter) before reporting it.
-    long long busy_until = now_ms() + (timeout_ms < 500 ? timeout_ms : 500);
+    // for up to a second (or the timeout, if shorter) before reporting it.
+    long long busy_until = now_ms() + (timeout_ms < 1000 ? timeout_ms : 1000);
     int rc;
     for (;;) {
         rc = posix_spawn(&pid, path, &fa, &at, argv, envp);

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import TestSupport
+import GGUF
 @testable import Engine
 
 /// `HugePages.decide` (when `--hugepages` is honoured) and the chunked copy that drops file pages as it goes.
@@ -61,11 +63,7 @@ import Testing
     /// the copy equals the file, and the mapping still reads the file afterwards (dropped pages fault back in).
     @Test func chunkedCopyReleasingFilePagesKeepsEveryByte() throws {
         let count = (40 << 20) + 5
-        var bytes = [UInt8](repeating: 0, count: count)
-        var x: UInt32 = 2_463_534_242
-        for i in 0..<count { x ^= x << 13; x ^= x >> 17; x ^= x << 5; bytes[i] = UInt8(truncatingIfNeeded: x) }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("copy-\(UUID().uuidString).bin")
-        try Data(bytes).write(to: url)
+        let (url, bytes) = try TestEnvironment.randomFile(count, prefix: "copy")
         defer { try? FileManager.default.removeItem(at: url) }
         let fd = open(url.path, O_RDONLY)
         #expect(fd >= 0)
@@ -77,5 +75,30 @@ import Testing
         #expect(memcmp(copy.bytes, bytes, count) == 0)
         #expect(memcmp(map, bytes, count) == 0)
         #expect(Int(bitPattern: copy.bytes) % (1 << 21) == 0)   // 2 MiB aligned for THP
+    }
+}
+
+/// `--hugepages` first tries the file map itself in 2 MiB pages (`HugePages.mapFile`): what it reports is what the
+/// kernel then counts (FilePmdMapped), and it declines small files and THP "never" without touching them.
+@Suite struct HugeFileMapTests {
+    @Test func fileMapReportsWhatTheKernelCounts() throws {
+        let (url, bytes) = try TestEnvironment.randomFile(40 << 20)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let never = try GGUFStorage(path: url.path)
+        #expect(HugePages.mapFile(never, thpMode: "never") == nil && never.mappedPages().map { $0.residentBytes == 0 } != false)
+        let (small, _) = try TestEnvironment.randomFile(1 << 20)
+        defer { try? FileManager.default.removeItem(at: small) }
+        #expect(HugePages.mapFile(try GGUFStorage(path: small.path), thpMode: "madvise") == nil)
+        guard let mode = HugePages.thpMode(), mode != "never" else { return }
+        let s = try GGUFStorage(path: url.path)
+        let note = HugePages.mapFile(s, thpMode: mode)
+        #expect(bytes.withUnsafeBytes { memcmp(s.base, $0.baseAddress!, bytes.count) } == 0)
+        guard let note else { return }   // this kernel or filesystem gives no huge file maps: the copy takes over
+        #expect(note.hasPrefix("file mapping in 2 MiB pages (--hugepages: "))
+        let huge = try #require(s.mappedPages()).hugeBytes
+        #expect(Double(huge) >= HugePages.fileMinimumShare * Double(bytes.count), "\(huge) of \(bytes.count)")
+        // a second map of the same file finds the folios the first one left in the page cache
+        #expect(HugePages.mapFile(try GGUFStorage(path: url.path), thpMode: mode)
+                == "file mapping in 2 MiB pages (--hugepages: the page cache held 2 MiB folios)")
     }
 }

@@ -27,6 +27,14 @@ import TestSupport
         #expect(rec.kernels == rec.kernel_calls.keys.sorted())
         #expect(rec.tokens_generated == 5 && rec.generated_tokens == r.generatedTokens && rec.threads == 2)
         #expect(rec.timings.decode_ms.count == 4)
+        // weight_pages: the model map as the kernel counts it, after the run touched every matrix
+        if FileManager.default.fileExists(atPath: "/proc/self/smaps") {
+            let pages = try #require(rec.weight_pages)
+            let fileBytes = try #require(FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int)
+            #expect(pages.resident_bytes > 0 && pages.resident_bytes <= (fileBytes + 4095) / 4096 * 4096)
+            #expect(pages.huge_bytes <= pages.resident_bytes && pages.source == "/proc/self/smaps")
+            #expect(pages.huge_share == Double(pages.huge_bytes) / Double(pages.resident_bytes))
+        }
         // tokens_hash: SHA-256 of the ids as little-endian u32 — recomputed here by Python's hashlib.
         let ids = (rec.prompt_tokens + rec.generated_tokens).map(String.init).joined(separator: ",")
         if let py = TestEnvironment.python {

@@ -89,13 +89,14 @@ import Glibc
         let dir = try TestEnvironment.makeTempDir("facts-busy")
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.script(dir, "tool", "echo ran")
-        let fd = open(dir.appendingPathComponent("tool").path, O_WRONLY)
+        // O_CLOEXEC: children other tests start meanwhile must not inherit (and hold) the write descriptor
+        let fd = open(dir.appendingPathComponent("tool").path, O_WRONLY | O_CLOEXEC)
         #expect(fd >= 0)
         let runner = CommandRunner(environment: ["PATH": dir.path], timeout: 15)
-        Thread.detachNewThread { usleep(150_000); close(fd) }
+        Thread.detachNewThread { usleep(100_000); close(fd) }
         #expect(runner.run("tool", []) == .exited(status: 0, output: "ran\n"))
         // Held for longer than the runner waits: one clear failure, not a hang.
-        let held = open(dir.appendingPathComponent("tool").path, O_WRONLY)
+        let held = open(dir.appendingPathComponent("tool").path, O_WRONLY | O_CLOEXEC)
         defer { close(held) }
         #expect(runner.run("tool", []) == .failedToStart(String(cString: strerror(ETXTBSY))))
     }

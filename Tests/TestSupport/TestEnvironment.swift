@@ -48,6 +48,16 @@ public enum TestEnvironment {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// A temporary file of `count` xorshift32 bytes (seeded), and those bytes; the caller removes it.
+    public static func randomFile(_ count: Int, seed: UInt32 = 2_463_534_242, prefix: String = "random") throws -> (URL, [UInt8]) {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var x = seed
+        for i in 0..<count { x ^= x << 13; x ^= x >> 17; x ^= x << 5; bytes[i] = UInt8(truncatingIfNeeded: x) }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString).bin")
+        try Data(bytes).write(to: url)
+        return (url, bytes)
+    }
 }
 
 /// Runs a child process with a deadline, capturing stdout and stderr.

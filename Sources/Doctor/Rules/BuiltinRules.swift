@@ -463,19 +463,20 @@ enum BuiltinRules {
       "severity": "info",
       "area": "performance",
       "impact": 1,
-      "title": "Weights streamed in 4 KiB pages where 2 MiB pages are available",
-      "symptom": "Decode a few percent under what this machine allows: every token walks the page tables of about 300 000 4 KiB pages of a 1.2 GB model.",
+      "title": "Model file mapped in 4 KiB pages where 2 MiB pages are available",
+      "symptom": "Decode a few percent under what this machine allows: every token walks the page tables of about 300 000 4 KiB pages of a 1.2 GB model, because the page cache holds the file in 4 KiB folios (it was written or read with write()/read(): a download, cp, a converter).",
       "when": {"all": [
         {"op": "eq", "path": "receipt.engine", "value": "bitnet-doctor"},
         {"op": "in", "path": "facts.memory.thp", "value": ["always", "madvise"]},
+        {"op": "lt", "path": "receipt.weight_pages.huge_share", "value": 0.5},
         {"not": {"op": "matches", "path": "receipt.weight_layouts", "value": "huge pages"}},
         {"op": "gt", "path": "model.bytes_per_token", "value": 268435456}
       ]},
-      "message": "bitnet-doctor streamed the {{model.bytes_per_token}} bytes per token from the file mapping (4 KiB pages) although transparent huge pages are available ({{facts.memory.thp}}). With --hugepages the weights are copied at load into 2 MiB pages: the same bytes and results, decode +5-7% at 1 thread and +11-12% at 2 on the 2B-4T shape (docs/performance.md), for a load-time copy (0.1-0.3 s per GB, up to 2.5 s per GB on a VM whose balloon driver returned free memory to the host).",
+      "message": "bitnet-doctor read the model through a file map of which {{receipt.weight_pages.huge_bytes}} of {{receipt.weight_pages.resident_bytes}} resident bytes were mapped by 2 MiB pages (/proc/self/smaps, at the end of the run), although transparent huge pages are available ({{facts.memory.thp}}): the page cache holds the file in 4 KiB folios. --hugepages re-reads the file's page cache once into 2 MiB folios (one read from disk); later runs, and any engine that memory-maps the file, then map it with 2 MiB pages at no cost. Same bytes, same results, fewer TLB misses per token (measured in docs/performance.md \"Huge pages\").",
       "fixes": [
-        {"explanation": "Copy the weights into huge pages at load (exact; the receipt's weight_layouts records it).", "commands": ["bitnet-doctor run --model {{model.file.path}} --hugepages", "bitnet-doctor bench -m {{model.file.path}} --hugepages"], "docs": "docs/engine.md"}
+        {"explanation": "Re-read the model's page cache into 2 MiB folios once (exact; the receipt's weight_layouts and weight_pages record it). Where the kernel or filesystem keeps no 2 MiB file folios, --hugepages copies the weights into anonymous huge pages at load instead.", "commands": ["bitnet-doctor run --model {{model.file.path}} --hugepages --max-tokens 1 --prompt hi", "bitnet-doctor bench -m {{model.file.path}} --hugepages"], "docs": "docs/engine.md"}
       ],
-      "evidence": ["receipt.engine", "facts.memory.thp", "receipt.weight_layouts", "model.bytes_per_token"]
+      "evidence": ["receipt.engine", "facts.memory.thp", "receipt.weight_pages.huge_share", "receipt.weight_pages.huge_bytes", "receipt.weight_pages.resident_bytes", "receipt.weight_layouts", "model.bytes_per_token"]
     }
   ]
 }

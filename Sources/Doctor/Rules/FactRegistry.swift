@@ -113,7 +113,9 @@ public struct FactRegistry: Sendable {
             ("prefill_tokens_per_second", .number), ("model", .object), ("model.path", .string),
             ("model.format", .string), ("build", .string), ("native_cpu", .bool), ("simd", .string),
             ("use_mmap", .bool), ("gpu_layers", .number), ("cpu_info", .string), ("gpu_info", .string),
-            ("error", .string), ("source_format", .string), ("weight_layouts", .array), ("environment", .object),
+            ("error", .string), ("source_format", .string), ("weight_layouts", .array), ("weight_pages", .object),
+            ("weight_pages.resident_bytes", .number), ("weight_pages.huge_bytes", .number), ("weight_pages.huge_share", .number),
+            ("weight_pages.source", .string), ("environment", .object),
             ("environment.*", .string)])
         add("run.", [("throttle_delta", .number), ("busy_fraction_other", .number), ("bandwidth_gbps", .number),
             ("tokens", .number), ("seconds", .number)])

@@ -31,8 +31,11 @@ extension Model {
                 throw EngineError(.insufficientMemory, "the model needs \(need / 1_048_576) MiB (weights \(source.fileSize / 1_048_576) MiB + KV cache \(kvBytes / 1_048_576) MiB) but only \(avail / 1_048_576) MiB are available")
             }
         }
-        let huge = HugePages.decide(requested: options.hugePages, fileBacked: source is GGUFModelSource, fileBytes: source.fileSize,
-                                    kvBytes: kvBytes, thpMode: HugePages.thpMode(), availableBytes: MemoryInfo.availableBytes())
+        let thp = HugePages.thpMode()
+        let hugeFile = options.hugePages ? (source as? GGUFModelSource).flatMap { HugePages.mapFile($0.file.storage, thpMode: thp) } : nil
+        let huge = hugeFile != nil ? .notRequested
+            : HugePages.decide(requested: options.hugePages, fileBacked: source is GGUFModelSource, fileBytes: source.fileSize,
+                               kvBytes: kvBytes, thpMode: thp, availableBytes: MemoryInfo.availableBytes())
         var b = WeightBinder(source: source, options: options, hugePages: huge)
         let specs = matrixSpecs(config, source: source)
         b.prepare(specs)
@@ -98,7 +101,7 @@ extension Model {
                      loadMilliseconds: ms, formats: formats.sorted(), blockFormat: blockFormat, parameters: params,
                      bytesPerToken: bytesPerToken, contextSize: ctx, exactOutput: int8Head == nil ? nil : output,
                      int8Head: int8Head, screenedHead: screened, headChoice: headChoice, weightLayouts: b.repacks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value) tensors" }
-                        + (options.hugePages && !huge.copy ? ["file mapping, 4 KiB pages (\(huge.reason))"] : []))
+                        + (hugeFile.map { [$0] } ?? (options.hugePages && !huge.copy ? ["file mapping, 4 KiB pages (\(huge.reason))"] : [])))
     }
 
     /// `--head auto`: screened when the output matrix is a float matrix the int8 head takes and at least

@@ -1,4 +1,5 @@
 import Foundation
+import GGUF
 import Tokenizers
 
 /// A loaded model: configuration, weights mapped from the file, tokenizer. Create with `Model.load(url:options:)`.
@@ -42,6 +43,9 @@ public final class Model: @unchecked Sendable {
         self.blockFormat = blockFormat; self.parameters = parameters; self.bytesPerToken = bytesPerToken
         self.contextSize = contextSize
     }
+
+    /// How the model file's map is backed now (nil for sources that are not a mapped file, or no /proc/self/smaps).
+    public func filePages() -> MappedPages? { (source as? GGUFModelSource)?.file.storage.mappedPages() }
 
     /// SHA-256 (hex) of the header, metadata and tensor table, followed by the file size as 8 bytes LE.
     public var identity: String {

@@ -26,9 +26,10 @@ public struct ModelOptions: Sendable {
     /// of 2.06, so no memory is traded): they then use the I2_S kernels, including the batched-prefill GEMM that
     /// TQ2_0 lacks. false (`--repack none`) keeps the TQ2_0 kernels. bitnet.cpp numerics only, like `repackTernary`.
     public var repackTQ2: Bool = true
-    /// Opt-in (`--hugepages`): copy every weight matrix at load into anonymous memory advised for 2 MiB transparent
-    /// huge pages (repacked matrices go there too), dropping the file pages chunk by chunk so resident memory stays
-    /// about the file size. Same bytes, same results; fewer TLB misses while decode streams the weights (+5-7% tok/s at
+    /// Opt-in (`--hugepages`): first the file map itself in 2 MiB pages (the page cache re-read into 2 MiB folios
+    /// when it holds 4 KiB ones: `HugePages.mapFile`); where the kernel or filesystem cannot, copy every weight matrix
+    /// at load into anonymous memory advised for 2 MiB transparent huge pages (repacked matrices go there too),
+    /// dropping the file pages chunk by chunk so resident memory stays about the file size. Same bytes, same results; fewer TLB misses while decode streams the weights (+5-7% tok/s at
     /// 1 thread, +11-12% at 2 on the 2B-4T file), for a copy at load. Declined, with the reason in the receipt, where
     /// THP is off or memory is short (`HugePages.decide`).
     public var hugePages: Bool = false

@@ -53,7 +53,12 @@ extension Receipt {
             build: ProcessStats.build, environment: ProcessStats.environment(), cpu: ProcessStats.cpu(),
             options: m.options.head == .exact && m.headChoice == nil
                 ? nil : Self.headOptions(m.options.head, choice: m.headChoice, result: r, cosine: session.headLogitCosine),
-            weight_layouts: m.weightLayouts.isEmpty ? nil : m.weightLayouts)
+            weight_layouts: m.weightLayouts.isEmpty ? nil : m.weightLayouts,
+            weight_pages: m.filePages().map {
+                WeightPages(resident_bytes: $0.residentBytes, huge_bytes: $0.hugeBytes,
+                            huge_share: $0.residentBytes > 0 ? Double($0.hugeBytes) / Double($0.residentBytes) : nil,
+                            source: "/proc/self/smaps")
+            })
     }
 
     /// The receipt's `options` for a non-default head; "screened" records what the run's screen did.

@@ -95,4 +95,13 @@ public struct Receipt: Codable, Sendable, Equatable {
     /// Load-time re-encodings of the file's weights, e.g. "TL2→I2_S (load-time repack): 210 tensors"; absent when
     /// every weight ran as stored.
     public var weight_layouts: [String]? = nil
+    /// How the model file's map was backed when the run ended, from /proc/self/smaps: bytes in memory, bytes of them
+    /// mapped by 2 MiB page-table entries, and their share. Absent where the kernel does not say (or no file map).
+    public struct WeightPages: Codable, Sendable, Equatable {
+        public var resident_bytes: Int
+        public var huge_bytes: Int
+        public var huge_share: Double?
+        public var source: String
+    }
+    public var weight_pages: WeightPages? = nil
 }

@@ -4,7 +4,7 @@ import GGUF
 
 /// How `run` and `bench` load weights: the TL tile configuration and the load-time re-encodings.
 struct WeightLoadOptions: ParsableArguments {
-    @Flag(help: "Copy the weights at load into 2 MiB transparent huge pages (same results, faster decode, slower load; declined with the reason in the receipt when THP is off or memory is short).")
+    @Flag(help: "Map the weights with 2 MiB pages: re-read the model file's page cache once into 2 MiB folios when it holds 4 KiB ones (later runs, and other engines that mmap the file, get them for free), else copy the weights into anonymous huge pages at load (same results, faster decode; the receipt's weight_layouts says which, or why neither).")
     var hugepages = false
     @Option(help: "Load-time repack of single-scale ternary matrices into I2_S: i2_s also re-encodes TQ1_0 (exact; faster on CPUs without AVX-512, where the TQ1_0 kernel is CPU-bound; 2 bits per weight in memory instead of 1.69); none keeps TQ2_0 as stored (default: TQ2_0 only, exact and smaller).")
     var repack: String?
