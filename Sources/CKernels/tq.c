@@ -418,6 +418,32 @@ void ck_tq_q8K_x86_gemm(const void *w, int tq1, size_t n, size_t row0, size_t ro
 /* TQ2_0 (tq1 == 0) or TQ1_0 (tq1 != 0) rows of n weights → I2_S codes (128-weight blocks, byte j of a block holds
  * weights j, j+32, j+64, j+96 in bits 7:6 .. 1:0). Both formats store code = value + 1, as I2_S does, so the codes
  * move unchanged; the block scales are dropped (the caller checks they are uniform). n % 256 == 0. */
+/* ggml's TQ1_0 byte for five (or four, then ×3) trits q ∈ [0, 243): ceil(q·256/243), the top trit in the top bits.
+ * Plain 16-bit arithmetic over fixed-length loops, so the compiler vectorizes the whole block (no table lookups). */
+static inline uint8_t tq1_byte(unsigned q) { return (uint8_t)((q * 256u + 242u) / 243u); }
+
+void ck_i2s_to_tq1_0(const uint8_t *w, size_t n, size_t rows, uint16_t d, ck_block_tq1_0 *out) {
+    const size_t nb = n / CK_QK_K;
+    for (size_t i = 0; i < rows * nb; i++) {
+        const uint8_t *src = w + i * 64;        /* rows are whole blocks: block i of the tensor is 64 bytes at i·64 */
+        uint8_t c[256];
+        for (int h = 0; h < 2; h++)             /* I2_S byte j of a 128-weight group: weights j, j+32, j+64, j+96 */
+            for (int j = 0; j < 32; j++) {
+                const uint8_t b = src[h * 32 + j];
+                uint8_t *cc = c + h * 128;
+                cc[j] = b >> 6; cc[j + 32] = (b >> 4) & 3; cc[j + 64] = (b >> 2) & 3; cc[j + 96] = b & 3;
+            }
+        ck_block_tq1_0 *y = out + i;
+        for (int m = 0; m < 32; m++)            /* weights m + 32k, k = 0..4, most significant first */
+            y->qs[m] = tq1_byte(c[m] * 81u + c[m + 32] * 27u + c[m + 64] * 9u + c[m + 96] * 3u + c[m + 128]);
+        for (int m = 0; m < 16; m++)            /* weights 160 + m + 16k */
+            y->qs[32 + m] = tq1_byte(c[160 + m] * 81u + c[176 + m] * 27u + c[192 + m] * 9u + c[208 + m] * 3u + c[224 + m]);
+        for (int j = 0; j < 4; j++)             /* weights 240 + j + 4k, k = 0..3, then one zero trit */
+            y->qh[j] = tq1_byte((c[240 + j] * 27u + c[244 + j] * 9u + c[248 + j] * 3u + c[252 + j]) * 3u);
+        y->d = d;
+    }
+}
+
 void ck_tq_to_i2s(const void *w, int tq1, size_t n, size_t rows, uint8_t *out) {
     const size_t nb = n / CK_QK_K;
     if (!tq1) {

@@ -40,6 +40,53 @@ import Testing
         #expect(parity.model.weightLayouts.isEmpty)
     }
 
+    /// `--repack tq1_0` (`ModelOptions.repackI2SToTQ1`): the I2_S file's matrices re-encoded as TQ1_0 blocks give the
+    /// I2_S logits bit for bit (batched prefill and decode) through the TQ1_0 kernels, at 1.69 bits per weight; declined,
+    /// with the reason, where TQ1_0's fast kernel cannot run and under llama.cpp numerics.
+    @Test func i2sRepackedAsTQ1EqualsI2S() throws {
+        let url = try SynthFixtures.model(.bitnetB158, .i2_s)
+        let i2s = try SynthFixtures.session(url)
+        var o = ModelOptions()
+        o.contextSize = 128
+        o.repackI2SToTQ1 = true
+        let m = try Model.load(url: url, options: o)
+        let mats = m.weights.layers.flatMap(\.matrices)
+        if let why = Model.declineTQ1Repack(o) {
+            #expect(m.weightLayouts == [why] && mats.allSatisfy { $0.format == .i2_s })
+            return
+        }
+        #expect(m.weightLayouts == ["I2_S→TQ1_0 (load-time repack; batched prefill reads the file's I2_S): \(mats.count) tensors"])
+        #expect(mats.allSatisfy { $0.format == .tq1_0 && $0.sourceFormat == .i2_s })
+        #expect(m.blockFormat == "I2_S")
+        let tq1 = (0..<ck_kernel_count()).compactMap { ck_kernel_name($0).map { String(cString: $0) } }.filter { $0.hasPrefix("tq1_0_i8_") }
+        let s = Session(model: m)
+        // the prompt in one batch: the file's I2_S through its GEMM; then the decode: TQ1_0
+        let (l, gemm) = try FormatModelTests.calls(FormatModelTests.i2sKernels) { try s.logits(after: FormatModelTests.prompt) }
+        #expect(gemm > 0)
+        #expect(try i2s.logits(after: FormatModelTests.prompt).map(\.bitPattern) == l.map(\.bitPattern))
+        let (g, decode) = try FormatModelTests.calls(tq1) {
+            try s.generate(promptTokens: FormatModelTests.prompt, options: GenerateOptions(maxTokens: 12))
+        }
+        #expect(decode > 0)
+        #expect(try i2s.generate(promptTokens: FormatModelTests.prompt, options: GenerateOptions(maxTokens: 12)).generatedTokens
+                == g.generatedTokens)
+        // token by token (no batch) the TQ1_0 matrices give the batch's logits
+        let one = Session(model: m)
+        one.prefillBatchSize = 1
+        let (l1, rows) = try FormatModelTests.calls(tq1) { try one.logits(after: FormatModelTests.prompt) }
+        #expect(rows > 0 && l1.map(\.bitPattern) == l.map(\.bitPattern))
+        // every matrix at 54 bytes per 256 weights instead of 64
+        let saved = mats.reduce(0) { $0 + $1.rows * $1.cols / 256 * 10 }
+        #expect(i2s.model.bytesPerToken - m.bytesPerToken == saved + mats.count * 32)
+        // the codes survive the trip: TQ1_0 → I2_S (the existing repack) gives the file's bytes back
+        let file = try #require(i2s.model.source.tensor(mats[0].name))
+        let back = try #require(WeightRepack.tq(.tq1_0, data: mats[0].data, rows: mats[0].rows, cols: mats[0].cols))
+        #expect(memcmp(back.bytes, file.data, mats[0].rows * mats[0].cols / 4) == 0)
+        var p = o
+        p.parity = .llamaCpp
+        #expect(Model.declineTQ1Repack(p) == "--repack tq1_0 declined: llama.cpp numerics (TQ1_0 × Q8_K); I2_S runs as stored")
+    }
+
     /// By default TQ2_0 (2.06 → 2 bits per weight: no memory traded) is repacked, TQ1_0 (1.69 → 2) is not.
     @Test func defaultsRepackTQ2ButNotTQ1() throws {
         var o = ModelOptions()

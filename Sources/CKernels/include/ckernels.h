@@ -397,6 +397,11 @@ int ck_bn32_uniform_scale(const uint8_t *src, size_t nblocks, float *d);
 /// exact when every non-zero block has one scale (ck_tq*_uniform_scale), which then becomes the I2_S tensor scale.
 /// `out` holds rows·n/4 bytes; n % 256 == 0. Used by the engine's opt-in load-time repack (`--repack i2_s`).
 void ck_tq_to_i2s(const void *w, int tq1, size_t n, size_t rows, uint8_t *out);
+/// The other way: I2_S rows (128-weight blocks, codes value+1) → TQ1_0 blocks with every block scale `d` (f16 bits),
+/// packed exactly as ggml's quantize_row_tq1_0_ref packs those codes (five trits per byte, ceil(q·256/243)); the
+/// result decodes to the same codes. `out` holds rows·n/256 blocks; n % 256 == 0. The engine's opt-in load-time
+/// repack (`--repack tq1_0`): 1.69 bits per weight instead of 2 for the bandwidth-bound decode.
+void ck_i2s_to_tq1_0(const uint8_t *w, size_t n, size_t rows, uint16_t d, ck_block_tq1_0 *out);
 
 #ifdef __cplusplus
 }

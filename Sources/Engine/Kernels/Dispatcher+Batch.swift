@@ -18,7 +18,8 @@ extension Dispatcher {
     func runBatch(_ mats: [(MatVec, UnsafeMutablePointer<Float>)], input x: UnsafePointer<Float>, tokens: Int) {
         guard tokens > 0, let cols = mats.first?.0.cols else { return }
         var encoded: [(ActivationFormat, [QuantizedRow])] = []
-        for (m, out) in mats {
+        for (stored, out) in mats {
+            let m = stored.prefillTwin?.matrix ?? stored
             let qs: [QuantizedRow]
             if let hit = encoded.first(where: { $0.0 == m.activation }) {
                 qs = hit.1

@@ -29,13 +29,19 @@ public struct MatVec: @unchecked Sendable {
     public internal(set) var sourceFormat: WeightFormat
     /// Keeps a load-time repacked copy alive (nil when `data` points into the file mapping).
     var owner: AnyObject?
+    /// The matrix as the file stores it, for batched prefill, when decode runs a repack that is slower in a GEMM
+    /// (`--repack tq1_0`: I2_S's GEMM beats TQ1_0's); same values, same bits (`Dispatcher.runBatch`).
+    var prefillTwin: PrefillTwin?
     /// BitNet32-F16 with varying scales, repacked at load: `data` holds codes in the bn32r layout (`ck_bn32r_pack`)
     /// and these the f16 scale of each 32-weight block (`ck_bn32r_i8_gemv_f32`); nil for the file layout.
     var blockScales: UnsafePointer<UInt16>? {
         didSet { if blockScales != nil { rowBytes = cols / 4 } }
     }
 
-    init(name: String, format: WeightFormat, rows: Int, cols: Int, data: UnsafeRawPointer, interleave: Int, parity: Parity) {
+    /// `uniformScale`: the scale every TQ block of `data` is known to share (a load-time repack made them so), which
+    /// skips the scan of the block scales and may be a float the blocks' f16 cannot hold (I2_S's β).
+    init(name: String, format: WeightFormat, rows: Int, cols: Int, data: UnsafeRawPointer, interleave: Int, parity: Parity,
+         uniformScale known: Float? = nil) {
         self.name = name
         self.format = format
         self.sourceFormat = format
@@ -49,6 +55,8 @@ public struct MatVec: @unchecked Sendable {
         self.tensorScale = format == .i2_s ? data.loadUnaligned(fromByteOffset: rows * cols / 4, as: Float.self) : 1
         var d: Float = 0
         switch (format, act) {
+        case (.tq2_0, .int8PerToken), (.tq1_0, .int8PerToken) where known != nil:
+            uniformScale = known
         case (.tq2_0, .int8PerToken):
             uniformScale = ck_tq2_0_uniform_scale(data.assumingMemoryBound(to: ck_block_tq2_0.self), cols, rows, &d) == 1 ? d : nil
         case (.tq1_0, .int8PerToken):
@@ -152,4 +160,10 @@ public struct MatVec: @unchecked Sendable {
         }
         RowDequantizer.row(format, data + r * rowBytes, count: cols, interleave: interleave, tensorScale: tensorScale, into: y)
     }
+}
+
+/// A reference to another form of the same matrix (a class, so that a matrix can hold one).
+final class PrefillTwin: @unchecked Sendable {
+    let matrix: MatVec
+    init(_ matrix: MatVec) { self.matrix = matrix }
 }

@@ -19,6 +19,8 @@ extension Model {
             throw EngineError(.badInput, "I2_S interleave must be 128 or 64, not \(interleave)")
         }
         options.i2sInterleave = interleave
+        let tq1Declined = requested.repackI2SToTQ1 ? Self.declineTQ1Repack(options) : nil
+        if tq1Declined != nil { options.repackI2SToTQ1 = false }
         let tokens = source.stringArray("tokenizer.ggml.tokens")
         let config = try ModelConfig(metadata: source.metadata, vocabFallback: tokens?.count)
         let e = config.embeddingLength, f = config.feedForwardLength, kv = config.kvDim
@@ -101,7 +103,18 @@ extension Model {
                      loadMilliseconds: ms, formats: formats.sorted(), blockFormat: blockFormat, parameters: params,
                      bytesPerToken: bytesPerToken, contextSize: ctx, exactOutput: int8Head == nil ? nil : output,
                      int8Head: int8Head, screenedHead: screened, headChoice: headChoice, weightLayouts: b.repacks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value) tensors" }
-                        + (hugeFile.map { [$0] } ?? (options.hugePages && !huge.copy ? ["file mapping, 4 KiB pages (\(huge.reason))"] : [])))
+                        + (hugeFile.map { [$0] } ?? (options.hugePages && !huge.copy ? ["file mapping, 4 KiB pages (\(huge.reason))"] : []))
+                        + (tq1Declined.map { [$0] } ?? []))
+    }
+
+    /// Why `--repack tq1_0` cannot pay here, or nil: TQ1_0's byte-carry kernel needs AVX-512 VNNI (elsewhere TQ1_0 runs
+    /// at 0.8× I2_S or less), and llama.cpp numerics multiply TQ1_0 with Q8_K.
+    static func declineTQ1Repack(_ o: ModelOptions) -> String? {
+        if o.parity != .bitnet { return "--repack tq1_0 declined: llama.cpp numerics (TQ1_0 × Q8_K); I2_S runs as stored" }
+        if ck_path() & UInt32(CK_PATH_AVX512VNNI) == 0 {
+            return "--repack tq1_0 declined: TQ1_0's fast kernel needs AVX-512 VNNI (this CPU's path: \(String(cString: ck_path_name()))); I2_S runs as stored"
+        }
+        return nil
     }
 
     /// `--head auto`: screened when the output matrix is a float matrix the int8 head takes and at least

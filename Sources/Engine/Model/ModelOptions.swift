@@ -22,6 +22,12 @@ public struct ModelOptions: Sendable {
     /// instead of 1.69 for TQ1_0). Off by default (it trades memory) and only under bitnet.cpp numerics (llama.cpp
     /// parity multiplies TQ with Q8_K); the receipt's `weight_layouts` records it.
     public var repackTernary: Bool = false
+    /// Opt-in load-time repack of I2_S matrices (128 interleave, rows of whole 256-weight blocks) into TQ1_0 blocks
+    /// (`--repack tq1_0`): exact (the same codes; β kept as the uniform scale, so the logits are I2_S's bit for bit),
+    /// 1.69 bits per weight instead of 2, which the bandwidth-bound 2-thread decode turns into speed; costs a load-time
+    /// re-encoding into anonymous memory. Only under bitnet.cpp numerics and where TQ1_0's byte-carry kernel runs
+    /// (AVX-512 VNNI): elsewhere TQ1_0 is slower than I2_S, so `Model.load` declines it with the reason.
+    public var repackI2SToTQ1: Bool = false
     /// TQ2_0 matrices with one scale are re-encoded as I2_S at load by default (exact, and 2 bits per weight instead
     /// of 2.06, so no memory is traded): they then use the I2_S kernels, including the batched-prefill GEMM that
     /// TQ2_0 lacks. false (`--repack none`) keeps the TQ2_0 kernels. bitnet.cpp numerics only, like `repackTernary`.

@@ -70,6 +70,20 @@ enum WeightRepack {
         return out
     }
 
+    /// I2_S (128 interleave) rows → TQ1_0 blocks (`ModelOptions.repackI2SToTQ1`, `--repack tq1_0`): the same codes at
+    /// 1.69 bits per weight, every block scale the f16 of β, and β itself for the kernels' uniform-scale path (so the
+    /// logits are I2_S's bit for bit); nil when the rows are not whole 256-weight blocks.
+    static func i2sToTQ1(data: UnsafeRawPointer, rows: Int, cols: Int) -> (RepackedBuffer, Float)? {
+        guard cols % 256 == 0 else { return nil }
+        let beta = data.loadUnaligned(fromByteOffset: rows * cols / 4, as: Float.self)
+        let blocks = rows * cols / 256
+        let out = RepackedBuffer(count: blocks * MemoryLayout<ck_block_tq1_0>.stride)
+        ck_i2s_to_tq1_0(data.assumingMemoryBound(to: UInt8.self), cols, rows, ck_f32_to_f16(beta),
+                        out.bytes.assumingMemoryBound(to: ck_block_tq1_0.self))
+        return (out, beta)
+    }
+    static let i2sToTQ1Description = "I2_S→TQ1_0 (load-time repack; batched prefill reads the file's I2_S)"
+
     /// TQ1_0/TQ2_0 rows → I2_S with the blocks' common scale as the tensor scale; nil when the scales differ (then the
     /// tensor runs as stored) or the rows are not whole I2_S blocks.
     static func tq(_ format: WeightFormat, data: UnsafeRawPointer, rows: Int, cols: Int) -> RepackedBuffer? {
