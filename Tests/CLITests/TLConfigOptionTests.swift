@@ -40,13 +40,32 @@ import Testing
     }
 }
 
-/// `--repack` takes i2_s or none; anything else is a usage error before a model is read.
+/// `--repack` takes i2_s, tq1_0 or none; anything else is a usage error before a model is read.
 @Suite struct RepackOptionTests {
+    /// `--repack tq1_0` reaches the engine: bench's output names the layout (or why it was declined) and the smaller
+    /// bytes per token (the logits and tokens are I2_S's: `TernaryRepackTests`).
+    @Test func tq1RepackIsRecordedAndKeepsTheTokens() throws {
+        let (dir, model) = try EngineCommandTests.tinyModel()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func run(_ extra: [String]) throws -> [String: Any] {
+            let r = try CLI.run(["bench", "-m", model.path, "-t", "2", "-p", "4", "-n", "4", "-r", "1", "-o", "json"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            return try #require(r.json as? [String: Any])
+        }
+        let plain = try run([]), tq1 = try run(["--repack", "tq1_0"])
+        let layout = try #require((tq1["weight_layouts"] as? [String])?.first)
+        #expect(layout.hasPrefix("I2_S→TQ1_0 (load-time repack") || layout.hasPrefix("--repack tq1_0 declined: "), "\(layout)")
+        #expect(plain["weight_layouts"] == nil)
+        if layout.hasPrefix("I2_S→TQ1_0") {
+            #expect((tq1["bytes_per_token"] as? Int ?? 0) < (plain["bytes_per_token"] as? Int ?? 0))
+        }
+    }
+
     @Test(arguments: [["run", "--model", "/nonexistent.gguf", "--prompt", "x"], ["bench", "-m", "/nonexistent.gguf"]])
     func unknownRepackIsAUsageError(base: [String]) throws {
         let r = try CLI.run(base + ["--repack", "tl2"])
         #expect(r.status == 2)
         #expect(r.stdout.isEmpty)
-        #expect(r.stderr.contains("--repack must be i2_s or none"), "\(r.stderr)")
+        #expect(r.stderr.contains("--repack must be i2_s, tq1_0 or none"), "\(r.stderr)")
     }
 }
