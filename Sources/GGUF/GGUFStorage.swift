@@ -48,7 +48,11 @@ public final class GGUFStorage: @unchecked Sendable {
     /// where the kernel or filesystem has no large folios: the map then works with 4 KiB pages as before.
     static func mapHugeAligned(fd: Int32, size: Int) -> UnsafeMutableRawPointer? {
         let span = size + hugePage
-        guard let r = mmap(nil, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), r != MAP_FAILED else { return nil }
+        guard let r = mmap(nil, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), r != MAP_FAILED else {
+            // no room for the aligned reservation (a tight address-space limit): the plain map, wherever it lands
+            guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else { return nil }
+            return p
+        }
         let start = UInt(bitPattern: r), aligned = (start + UInt(hugePage) - 1) & ~UInt(hugePage - 1)
         let a = UnsafeMutableRawPointer(bitPattern: aligned)!
         guard let p = mmap(a, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0), p != MAP_FAILED else {

@@ -469,7 +469,7 @@ enum BuiltinRules {
         {"op": "eq", "path": "receipt.engine", "value": "bitnet-doctor"},
         {"op": "eq", "path": "receipt.model.format", "value": "i2_s"},
         {"op": "ge", "path": "receipt.threads", "value": 2},
-        {"op": "contains", "path": "facts.cpu.flags", "value": "avx512_vnni"},
+        {"op": "contains", "path": "facts.cpu.simd", "value": "avx512_vnni"},
         {"op": "ge", "path": "derived.efficiency", "value": 0.6},
         {"not": {"op": "matches", "path": "receipt.weight_layouts", "value": "TQ1_0"}}
       ]},
@@ -477,7 +477,7 @@ enum BuiltinRules {
       "fixes": [
         {"explanation": "Re-encode the I2_S matrices as TQ1_0 at load (exact; the receipt's weight_layouts records it). At 1 thread it gains nothing measurable.", "commands": ["bitnet-doctor run --model {{receipt.model.path}} --repack tq1_0", "bitnet-doctor bench -m {{receipt.model.path}} --repack tq1_0"], "docs": "docs/engine.md"}
       ],
-      "evidence": ["receipt.engine", "receipt.model.format", "receipt.threads", "facts.cpu.flags", "derived.efficiency", "receipt.weight_layouts"]
+      "evidence": ["receipt.engine", "receipt.model.format", "receipt.threads", "facts.cpu.simd", "derived.efficiency", "receipt.weight_layouts"]
     },
     {
       "id": "hugepages-not-used",
