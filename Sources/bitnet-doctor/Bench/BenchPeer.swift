@@ -13,10 +13,30 @@ struct BenchPeer {
         var threads: Int
         var tokensPerSecondMean: Double
         var tokensPerSecondStddev: Double
+        /// The tok/s of each run, in order (one per repetition when the runs alternate with ours).
+        var samples: [Double] = []
         enum CodingKeys: String, CodingKey {
-            case test, threads
+            case test, threads, samples
             case tokensPerSecondMean = "tokens_per_second_mean"
             case tokensPerSecondStddev = "tokens_per_second_stddev"
+        }
+    }
+
+    /// Rows of single-repetition runs merged per (test, threads), in first-seen order: their samples in run order,
+    /// mean and sample standard deviation as `bench` computes its own.
+    static func merge(_ runs: [Row]) -> [Row] {
+        var order: [String] = [], by: [String: Row] = [:]
+        for r in runs {
+            let key = "\(r.test)@\(r.threads)"
+            if by[key] == nil { order.append(key); by[key] = Row(test: r.test, threads: r.threads, tokensPerSecondMean: 0, tokensPerSecondStddev: 0) }
+            by[key]!.samples += r.samples.isEmpty ? [r.tokensPerSecondMean] : r.samples
+        }
+        return order.map { key in
+            var row = by[key]!
+            let s = row.samples, mean = s.reduce(0, +) / Double(max(1, s.count))
+            row.tokensPerSecondMean = mean
+            row.tokensPerSecondStddev = s.count > 1 ? (s.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(s.count - 1)).squareRoot() : 0
+            return row
         }
     }
 
@@ -62,7 +82,8 @@ struct BenchPeer {
             guard let avg = (t["avg_ts"] as? NSNumber)?.doubleValue else { throw Failure(description: "peer test without avg_ts") }
             let np = (t["n_prompt"] as? NSNumber)?.intValue ?? 0, ng = (t["n_gen"] as? NSNumber)?.intValue ?? 0
             return Row(test: np > 0 ? "pp\(np)" : "tg\(ng)", threads: (t["n_threads"] as? NSNumber)?.intValue ?? threads,
-                       tokensPerSecondMean: avg, tokensPerSecondStddev: (t["stddev_ts"] as? NSNumber)?.doubleValue ?? 0)
+                       tokensPerSecondMean: avg, tokensPerSecondStddev: (t["stddev_ts"] as? NSNumber)?.doubleValue ?? 0,
+                       samples: [avg])
         }
     }
 }

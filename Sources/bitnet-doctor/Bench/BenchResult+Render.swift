@@ -17,7 +17,11 @@ extension BenchResult {
             if let peer {
                 let q = peer.rows.first { $0.test == r.test && $0.threads == r.threads }
                 cells += [q.map { String(format: "%.2f ± %.2f", $0.tokensPerSecondMean, $0.tokensPerSecondStddev) } ?? "",
-                          r.peerRatio.map { String(format: "%.2fx", $0) } ?? ""]
+                          r.peerRatio.map { ratio in
+                              let range = r.peerRatioMin.flatMap { lo in r.peerRatioMax.map { hi in
+                                  lo == hi ? "" : String(format: " (%.2f-%.2f)", lo, hi) } } ?? ""
+                              return String(format: "%.2fx", ratio) + range
+                          } ?? ""]
             }
             lines.append(cells)
         }
@@ -47,8 +51,8 @@ extension BenchResult {
                    + "layouts: \(weightLayouts?.joined(separator: "; ") ?? "as stored in the file"); "
                    + "bitnet-doctor \(tool["version"] ?? "?") (commit \(tool["commit"] ?? "unknown"))")
         if let peer {
-            out.append("peer: \(peer.path) (llama-bench with the same model, -p/-n/-r and threads, run just before ours at each "
-                       + "thread count; ratio = ours ÷ peer)")
+            out.append("peer: \(peer.path) (llama-bench with the same model, -p/-n and threads, one repetition right before each of "
+                       + "ours; ratio = ours ÷ peer, the median of the paired runs, their range in brackets)")
         }
         return out.joined(separator: "\n")
     }

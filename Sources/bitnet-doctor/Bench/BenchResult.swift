@@ -19,12 +19,17 @@ struct BenchResult: Codable, Sendable {
         var headCandidatesMean: Double?
         var headCandidatesMax: Int?
         var headFallbacks: Int?
-        /// With `--peer`: this row's tok/s ÷ the peer's for the same test and threads (measured just before).
+        /// With `--peer`: ours ÷ the peer's for the same test and threads: the median of the ratios of the paired runs
+        /// (each of ours right after one of the peer's; the mean's ratio when the counts differ), and their range.
         var peerRatio: Double?
+        var peerRatioMin: Double?
+        var peerRatioMax: Double?
 
         enum CodingKeys: String, CodingKey {
             case test, threads, tokens, samples
             case peerRatio = "peer_ratio"
+            case peerRatioMin = "peer_ratio_min"
+            case peerRatioMax = "peer_ratio_max"
             case tokensPerSecondMean = "tokens_per_second_mean"
             case tokensPerSecondStddev = "tokens_per_second_stddev"
             case rooflineEfficiency = "roofline_efficiency"
@@ -72,7 +77,17 @@ struct BenchResult: Codable, Sendable {
     mutating func attach(_ p: Peer) {
         peer = p
         for i in rows.indices {
-            if let q = p.rows.first(where: { $0.test == rows[i].test && $0.threads == rows[i].threads }), q.tokensPerSecondMean > 0 {
+            (rows[i].peerRatio, rows[i].peerRatioMin, rows[i].peerRatioMax) = (nil, nil, nil)
+            guard let q = p.rows.first(where: { $0.test == rows[i].test && $0.threads == rows[i].threads }),
+                  q.tokensPerSecondMean > 0 else { continue }
+            let ours = rows[i].samples
+            if ours.count == q.samples.count, !ours.isEmpty, q.samples.allSatisfy({ $0 > 0 }) {
+                let ratios = zip(ours, q.samples).map { $0 / $1 }.sorted()
+                let m = ratios.count
+                rows[i].peerRatio = m % 2 == 1 ? ratios[m / 2] : (ratios[m / 2 - 1] + ratios[m / 2]) / 2
+                rows[i].peerRatioMin = ratios.first
+                rows[i].peerRatioMax = ratios.last
+            } else {
                 rows[i].peerRatio = rows[i].tokensPerSecondMean / q.tokensPerSecondMean
             }
         }
@@ -103,6 +118,7 @@ extension BenchResult.Row {
         self.init(test: test, threads: threads, tokens: tokens, tokensPerSecondMean: mean,
                   tokensPerSecondStddev: variance.squareRoot(), samples: samples,
                   rooflineEfficiency: nil, rooflineTokensPerSecond: nil,
-                  headCandidatesMean: nil, headCandidatesMax: nil, headFallbacks: nil)
+                  headCandidatesMean: nil, headCandidatesMax: nil, headFallbacks: nil, peerRatio: nil, peerRatioMin: nil,
+                  peerRatioMax: nil)
     }
 }

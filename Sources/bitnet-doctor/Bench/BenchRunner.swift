@@ -16,8 +16,9 @@ struct BenchRunner {
     var head: HeadPrecision = .exact
     /// Load choices the runner does not set itself (TL configuration, re-encodings).
     var baseOptions = ModelOptions()
-    /// Runs right before each thread count is measured (`--peer`: the peer's llama-bench at that thread count).
-    var beforeThreads: ((Int) throws -> Void)? = nil
+    /// Runs right before each repetition at each thread count (`--peer`: one llama-bench repetition of the peer at that
+    /// thread count, so the two engines alternate and every pair of runs is seconds apart). Arguments: threads, repetition.
+    var beforeRepetition: ((Int, Int) throws -> Void)? = nil
 
     func run() throws -> BenchResult {
         var options = baseOptions
@@ -42,7 +43,6 @@ struct BenchRunner {
         var rows: [BenchResult.Row] = []
         var bandwidth: [String: Double] = [:]
         for t in threads {
-            try beforeThreads?(t)
             let gbps = ck_measure_read_bandwidth(512 << 20, Int32(t))
             if gbps > 0 { bandwidth[String(t)] = gbps }
             let session = Session(model: model, threads: t)
@@ -52,6 +52,7 @@ struct BenchRunner {
             var prefill: [Double] = [], decode: [Double] = []
             var screen = HeadScreenStats()
             for r in 0..<repetitions {
+                try beforeRepetition?(t, r)
                 Log.progress("bench: threads \(t), run \(r + 1)/\(repetitions)")
                 let result = try session.generate(promptTokens: prompt, options: generate)
                 prefill.append(Double(promptTokens) / (result.prefillMilliseconds / 1000))

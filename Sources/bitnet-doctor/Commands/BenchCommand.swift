@@ -37,7 +37,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Output head precision: auto (default: screened when the float head is at least 30% of the bytes per token, else exact), exact, int8 (F16 head re-quantized to Q8_0 at load) or screened (int8 speed, greedy tokens exact).")
     var head: String = "auto"
     @OptionGroup var load: WeightLoadOptions
-    @Option(help: "A peer's llama-bench (bitnet.cpp's or llama.cpp's build) to run on the same model with the same -p/-n/-r, right before ours at each thread count; adds its tok/s and our ratio to every row.")
+    @Option(help: "A peer's llama-bench (bitnet.cpp's or llama.cpp's build) to run on the same model with the same -p/-n and threads, one repetition before each of ours (the engines alternate); adds its tok/s and our ratio (the median of the paired runs' ratios) to every row.")
     var peer: String?
     @Option(name: [.customShort("o"), .long], help: "Output: text, md or json.")
     var output: Output = .text
@@ -78,13 +78,13 @@ struct BenchCommand: AsyncParsableCommand {
         if let peer {
             let p = BenchPeer(path: peer)
             let (path, prompt, gen, reps) = (url.path, prompt, gen, repetitions)
-            runner.beforeThreads = { t in
-                Log.progress("peer: \(URL(fileURLWithPath: p.path).lastPathComponent) at \(t) thread\(t == 1 ? "" : "s")")
-                peerRows += try p.run(model: path, prompt: prompt, gen: gen, threads: t, repetitions: reps)
+            runner.beforeRepetition = { t, r in
+                Log.progress("peer: \(URL(fileURLWithPath: p.path).lastPathComponent) at \(t) thread\(t == 1 ? "" : "s"), run \(r + 1)/\(reps)")
+                peerRows += try p.run(model: path, prompt: prompt, gen: gen, threads: t, repetitions: 1)
             }
         }
         var result = try runner.run()
-        if let peer { result.attach(BenchResult.Peer(path: peer, rows: peerRows)) }
+        if let peer { result.attach(BenchResult.Peer(path: peer, rows: BenchPeer.merge(peerRows))) }
         switch output {
         case .text: print(result.table(markdown: false))
         case .md: print(result.table(markdown: true))
