@@ -102,3 +102,33 @@ import GGUF
                 == "file mapping in 2 MiB pages (--hugepages: the page cache held 2 MiB folios)")
     }
 }
+
+/// `--hugepages` on a model file large enough for the file map (the tiny model with 40 MiB of padding after its data,
+/// which no tensor reads): the model records which way it went, what it says matches the kernel's count, and the
+/// logits are the plain load's bit for bit.
+@Suite struct HugePagesModelFileTests {
+    @Test func largeFileTakesTheFileMapOrTheCopy() throws {
+        let tiny = try SynthFixtures.model(.bitnetB158, .i2_s)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("padded-\(UUID().uuidString).gguf")
+        defer { try? FileManager.default.removeItem(at: url) }
+        var bytes = try Data(contentsOf: tiny)
+        bytes.append(Data(count: 40 << 20))
+        try bytes.write(to: url)
+        var o = ModelOptions()
+        o.contextSize = 128
+        let plain = Session(model: try Model.load(url: url, options: o))
+        o.hugePages = true
+        let huge = Session(model: try Model.load(url: url, options: o))
+        let layout = try #require(huge.model.weightLayouts.first)
+        if layout.hasPrefix("file mapping in 2 MiB pages (--hugepages: ") {
+            let pages = try #require(huge.model.filePages())
+            #expect(Double(pages.hugeBytes) >= HugePages.fileMinimumShare * Double(bytes.count), "\(pages)")
+            #expect(huge.model.weightLayouts.count == 1)
+        } else {
+            // no huge file map here: the copy, or the reason it was declined
+            #expect(layout.contains("copied into 2 MiB huge pages") || layout.hasPrefix("file mapping, 4 KiB pages"), "\(layout)")
+        }
+        let prompt = FormatModelTests.prompt
+        #expect(try plain.logits(after: prompt).map(\.bitPattern) == huge.logits(after: prompt).map(\.bitPattern))
+    }
+}
