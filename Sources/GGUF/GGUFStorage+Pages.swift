@@ -8,6 +8,10 @@ public struct MappedPages: Sendable, Equatable, Codable {
     public var residentBytes: Int
     /// Of those, bytes mapped by 2 MiB page-table entries (`FilePmdMapped`).
     public var hugeBytes: Int
+    enum CodingKeys: String, CodingKey {
+        case residentBytes = "resident_bytes"
+        case hugeBytes = "huge_bytes"
+    }
     public init(residentBytes: Int, hugeBytes: Int) {
         self.residentBytes = residentBytes
         self.hugeBytes = hugeBytes

@@ -59,6 +59,13 @@ import TestSupport
         #expect(doc["head"] as? String == "exact" && doc["head_logit_cosine"] == nil && doc["weight_layouts"] == nil)
         #expect(doc["head_choice"] == nil)
         #expect((doc["load_ms"] as? Double ?? 0) > 0)
+        // the model map as the kernel counted it after the runs (Linux): the runs touched every matrix of the file
+        if FileManager.default.fileExists(atPath: "/proc/self/smaps") {
+            let pages = try #require(doc["weight_pages"] as? [String: Int])
+            let size = try #require(FileManager.default.attributesOfItem(atPath: model.path)[.size] as? Int)
+            let resident = try #require(pages["resident_bytes"]), huge = try #require(pages["huge_bytes"])
+            #expect(resident > 0 && resident <= (size + 4095) / 4096 * 4096 && huge <= resident)
+        }
         let tool = try #require(doc["tool"] as? [String: String])
         let version = try CLI.run(["--version"]).stdout
         #expect(tool["name"] == "bitnet-doctor" && version.contains("commit \(tool["commit"] ?? "?"))"), "\(tool) \(version)")

@@ -39,6 +39,11 @@ extension BenchResult {
             .joined(separator: ", ")
         out.append("")
         out.append("memory read bandwidth: \(bw); kernels: \(kernelPath); parity: \(parity); \(repetitions) repetitions")
+        if let p = weightPages, p.residentBytes > 0 {
+            out.append(String(format: "model file map: %.0f%% of %@ resident in 2 MiB pages (the page cache's folios; "
+                              + "--hugepages re-reads a file held in 4 KiB ones)",
+                              100 * Double(p.hugeBytes) / Double(p.residentBytes), Self.bytes(p.residentBytes)))
+        }
         let cosine = headLogitCosine.map { String(format: " (logit cosine %.6f vs the exact head)", $0) } ?? ""
         let screened = rows.filter { $0.headFallbacks != nil }.map {
             String(format: "%d thread%@: %.1f mean, %d max, %d fallbacks", $0.threads, $0.threads == 1 ? "" : "s",

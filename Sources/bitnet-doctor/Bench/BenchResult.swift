@@ -1,4 +1,5 @@
 import Foundation
+import GGUF
 
 /// What `bitnet-doctor bench` measured, in llama-bench's terms: one row per (threads, test).
 struct BenchResult: Codable, Sendable {
@@ -65,6 +66,10 @@ struct BenchResult: Codable, Sendable {
     var tool: [String: String]
     /// Measured read bandwidth in GB/s per thread count (key: threads).
     var bandwidthGBps: [String: Double]
+    /// How the model file's map was backed after the runs (the receipt's `weight_pages`: resident bytes and those
+    /// mapped by 2 MiB entries, from /proc/self/smaps); nil where the kernel does not say. Side-by-side figures depend
+    /// on it for every engine that maps the file (docs/performance.md "Huge pages").
+    var weightPages: MappedPages?
     var rows: [Row]
     /// `--peer`: the peer's llama-bench and its rows.
     struct Peer: Codable, Sendable {
@@ -106,6 +111,7 @@ struct BenchResult: Codable, Sendable {
         case bytesPerToken = "bytes_per_token"
         case kernelPath = "kernel_path"
         case bandwidthGBps = "bandwidth_gbps"
+        case weightPages = "weight_pages"
     }
 }
 

@@ -86,7 +86,7 @@ struct BenchRunner {
             head: head.rawValue, headChoice: model.headChoice, headLogitCosine: cosine, headTokensExact: head == .screened ? true : nil, weightLayouts: model.weightLayouts.isEmpty ? nil : model.weightLayouts,
             loadMilliseconds: model.loadMilliseconds,
             tool: ["name": "bitnet-doctor", "version": ToolInfo.version, "commit": ToolIdentity.buildCommit],
-            bandwidthGBps: bandwidth, rows: rows)
+            bandwidthGBps: bandwidth, weightPages: model.filePages(), rows: rows)
     }
 
     /// Deterministic prompt ids, as llama-bench uses random tokens: the content does not change the cost.
