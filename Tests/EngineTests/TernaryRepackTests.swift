@@ -34,6 +34,8 @@ import Testing
         // as stored: the TQ kernels, no repack recorded, same logits (the formats are bit-identical by design)
         let (ls, stillI2S) = try FormatModelTests.calls(FormatModelTests.i2sKernels) { try asStored.logits(after: prompt) }
         #expect(asStored.model.weightLayouts.isEmpty && stillI2S == 0)
+        // as stored, the shared block scale is found, so the sums are finished as I2_S finishes them
+        #expect(asStored.model.weights.layers.flatMap(\.matrices).allSatisfy { $0.format.name == name && $0.uniformScale != nil })
         #expect(ls.map(\.bitPattern) == lr.map(\.bitPattern))
         // llama.cpp parity multiplies TQ with Q8_K: no repack there
         let parity = try Self.session(url, repack: true, parity: .llamaCpp)

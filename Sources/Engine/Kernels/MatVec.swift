@@ -55,7 +55,7 @@ public struct MatVec: @unchecked Sendable {
         self.tensorScale = format == .i2_s ? data.loadUnaligned(fromByteOffset: rows * cols / 4, as: Float.self) : 1
         var d: Float = 0
         switch (format, act) {
-        case (.tq2_0, .int8PerToken), (.tq1_0, .int8PerToken) where known != nil:
+        case (.tq2_0, .int8PerToken) where known != nil, (.tq1_0, .int8PerToken) where known != nil:
             uniformScale = known
         case (.tq2_0, .int8PerToken):
             uniformScale = ck_tq2_0_uniform_scale(data.assumingMemoryBound(to: ck_block_tq2_0.self), cols, rows, &d) == 1 ? d : nil
