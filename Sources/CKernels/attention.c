@@ -106,13 +106,6 @@ CK_AVX2 static void widen_avx2(const uint16_t *x, float *y, size_t n) {
     for (; i < n; i++) y[i] = ck_f16_to_f32(x[i]);
 }
 
-CK_AVX2 static void axpy_avx2(float *acc, const float *v, float p, size_t n) {
-    const __m256 vp = _mm256_set1_ps(p);
-    size_t d = 0;
-    for (; d + 8 <= n; d += 8)
-        _mm256_storeu_ps(acc + d, _mm256_fmadd_ps(_mm256_loadu_ps(v + d), vp, _mm256_loadu_ps(acc + d)));
-    for (; d < n; d++) acc[d] = fmaf(v[d], p, acc[d]);
-}
 #endif
 
 float ck_g_dot16(const float *a, const float *b, size_t n) {
@@ -138,7 +131,7 @@ size_t ck_g_attention_scratch_floats(size_t max_positions, size_t n_head, size_t
 /* The query heads h0..h0+group of one kv head. Per position the key and value rows are widened once and used by
  * every query head of the group. V·p runs transposed: lane l of output d accumulates v[t][d]·p[t] for t ≡ l
  * (mod lanes) in t order, i.e. the same fused multiply-adds as the dot over t, vectorized over d. */
-#define ATTN_BODY(DOT16, VDOT, WIDEN, ROUND16, AXPY)                                                      \
+#define ATTN_BODY(DOT16, VDOT, WIDEN, ROUND16, VPASS)                                                      \
     const size_t group = n_head / n_head_kv, hd = head_dim, n = n_pos;                                    \
     const float scale = 1.0f / sqrtf((float)hd);                                                          \
     const size_t L = vecdot ? 64 : 16;                                                                    \
@@ -155,11 +148,7 @@ size_t ck_g_attention_scratch_floats(size_t max_positions, size_t n_head, size_t
             ck_g_softmax(scores + g * n, n);                                                              \
             ROUND16(scores + g * n, scores + g * n, n);                                                   \
         }                                                                                                 \
-        memset(acc, 0, group * L * hd * sizeof(float));                                                   \
-        for (size_t t = 0; t < n; t++) {                                                                  \
-            WIDEN(values + t * kv_stride + kvh * hd, row, hd);                                            \
-            for (size_t g = 0; g < group; g++) AXPY(acc + (g * L + t % L) * hd, row, scores[g * n + t], hd); \
-        }                                                                                                 \
+        VPASS(values + kvh * hd, kv_stride, hd, n, group, L, scores, acc, row);                           \
         for (size_t g = 0; g < group; g++) {                                                              \
             float *a = acc + g * L * hd, *o = out + (h0 + g) * hd;                                        \
             if (vecdot)                                                                                   \
@@ -177,17 +166,73 @@ size_t ck_g_attention_scratch_floats(size_t max_positions, size_t n_head, size_t
         }                                                                                                 \
     }
 
+/* V·p of one kv head's group: acc slot (g, l) = Σ_{t ≡ l mod L, t ascending} v[t]·p_g[t], one fused multiply-add per
+ * term from +0 (slots no position reaches stay 0). The portable pass widens each value row once for the group and
+ * adds it into the slots in memory; the AVX2 pass keeps one slot's 64 outputs in registers over its positions and
+ * widens on the fly: the same operations on the same values in the same order, so the same bits. */
+static void vpass_portable(const uint16_t *values, size_t kv_stride, size_t hd, size_t n, size_t group, size_t L,
+                           const float *scores, float *acc, float *row) {
+    memset(acc, 0, group * L * hd * sizeof(float));
+    for (size_t t = 0; t < n; t++) {
+        widen_portable(values + t * kv_stride, row, hd);
+        for (size_t g = 0; g < group; g++) axpy_portable(acc + (g * L + t % L) * hd, row, scores[g * n + t], hd);
+    }
+}
+
 static void attn_portable(const float *q, const uint16_t *keys, const uint16_t *values, size_t n_pos,
                           size_t kv_stride, size_t n_head, size_t n_head_kv, size_t head_dim, int vecdot,
                           float *out, float *scratch) {
-    ATTN_BODY(dot16_portable, vdot_portable, widen_portable, round16_portable, axpy_portable)
+    ATTN_BODY(dot16_portable, vdot_portable, widen_portable, round16_portable, vpass_portable)
 }
 
 #if CK_X86
+#define V8(d) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(v + (d))))
+CK_AVX2 static void vpass_avx2(const uint16_t *values, size_t kv_stride, size_t hd, size_t n, size_t group, size_t L,
+                               const float *scores, float *acc, float *row) {
+    (void)row;
+    for (size_t g = 0; g < group; g++) {
+        const float *p = scores + g * n;
+        for (size_t l = 0; l < L; l++) {
+            float *a = acc + (g * L + l) * hd;
+            if (l >= n) { memset(a, 0, hd * sizeof(float)); continue; }
+            size_t d = 0;
+            for (; d + 64 <= hd; d += 64) {
+                __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+                for (size_t t = l; t < n; t += L) {
+                    const uint16_t *v = values + t * kv_stride + d;
+                    const __m256 pt = _mm256_set1_ps(p[t]);
+                    s0 = _mm256_fmadd_ps(V8(0), pt, s0);  s1 = _mm256_fmadd_ps(V8(8), pt, s1);
+                    s2 = _mm256_fmadd_ps(V8(16), pt, s2); s3 = _mm256_fmadd_ps(V8(24), pt, s3);
+                    s4 = _mm256_fmadd_ps(V8(32), pt, s4); s5 = _mm256_fmadd_ps(V8(40), pt, s5);
+                    s6 = _mm256_fmadd_ps(V8(48), pt, s6); s7 = _mm256_fmadd_ps(V8(56), pt, s7);
+                }
+                _mm256_storeu_ps(a + d, s0);      _mm256_storeu_ps(a + d + 8, s1);
+                _mm256_storeu_ps(a + d + 16, s2); _mm256_storeu_ps(a + d + 24, s3);
+                _mm256_storeu_ps(a + d + 32, s4); _mm256_storeu_ps(a + d + 40, s5);
+                _mm256_storeu_ps(a + d + 48, s6); _mm256_storeu_ps(a + d + 56, s7);
+            }
+            for (; d + 8 <= hd; d += 8) {
+                __m256 s0 = _mm256_setzero_ps();
+                for (size_t t = l; t < n; t += L) {
+                    const uint16_t *v = values + t * kv_stride + d;
+                    s0 = _mm256_fmadd_ps(V8(0), _mm256_set1_ps(p[t]), s0);
+                }
+                _mm256_storeu_ps(a + d, s0);
+            }
+            for (; d < hd; d++) {
+                float s0 = 0.0f;
+                for (size_t t = l; t < n; t += L) s0 = fmaf(ck_f16_to_f32(values[t * kv_stride + d]), p[t], s0);
+                a[d] = s0;
+            }
+        }
+    }
+}
+#undef V8
+
 CK_AVX2 static void attn_avx2(const float *q, const uint16_t *keys, const uint16_t *values, size_t n_pos,
                               size_t kv_stride, size_t n_head, size_t n_head_kv, size_t head_dim, int vecdot,
                               float *out, float *scratch) {
-    ATTN_BODY(dot16_avx2, vdot_avx2, widen_avx2, round16_avx2, axpy_avx2)
+    ATTN_BODY(dot16_avx2, vdot_avx2, widen_avx2, round16_avx2, vpass_avx2)
 }
 #endif
 
