@@ -94,9 +94,9 @@ import TestSupport
         #expect(outs[0] == outs[1] && outs[1] == outs[2])
     }
 
-    /// Past `Attention.parallelFromPositions` the one-token attention is split over the threads by kv head: the
-    /// logits of every decode step are the same bits at 1, 2 and 3 threads (tiny model: 2 kv heads), on both
-    /// sides of the threshold.
+    /// Past `Attention.parallelFromPositions` the one-token attention is split over the threads by kv head and parts
+    /// of its query group (`Attention.parts`): the logits of every decode step are the same bits at 1, 2 and 3 threads
+    /// (tiny model: 2 kv heads), on both sides of the threshold.
     @Test func decodeAttentionSplitByKVHeadGivesTheSameBits() throws {
         let url = try SynthFixtures.model(.bitnetB158, .i2_s)
         let start = Attention.parallelFromPositions - 6
@@ -111,5 +111,14 @@ import TestSupport
             runs.append(bits)
         }
         #expect(runs[0] == runs[1] && runs[1] == runs[2])
+    }
+
+    /// Tasks divide evenly over the threads where a divisor of the group allows it (2B-4T: 5 kv heads × 4 query heads).
+    @Test func attentionPartsBalanceTheThreads() {
+        #expect(Attention.parts(group: 4, kvHeads: 5, threads: 1) == 1)
+        #expect(Attention.parts(group: 4, kvHeads: 5, threads: 2) == 2)    // 10 tasks: 5 + 5
+        #expect(Attention.parts(group: 4, kvHeads: 5, threads: 4) == 4)    // 20 tasks
+        #expect(Attention.parts(group: 4, kvHeads: 5, threads: 3) == 4)    // nothing divides: one task per query head
+        #expect(Attention.parts(group: 1, kvHeads: 3, threads: 2) == 1)    // no group to split
     }
 }

@@ -153,6 +153,35 @@ import CKernels
         }
     }
 
+    /// Each query head on its own (n_head 1 against its kv head) gives the bits of the whole grouped call: what lets the
+    /// engine split a kv head's query group over threads (`Attention.parts`).
+    @Test func queryHeadsAloneEqualTheGroupedCall() {
+        let (heads, kvHeads, headDim, n) = (8, 2, 128, 70)
+        let kvDim = kvHeads * headDim, group = heads / kvHeads
+        var rng = Rng(77)
+        let keys = rng.floats(n * kvDim, -2, 2).map { Float16($0).bitPattern }
+        let values = rng.floats(n * kvDim, -2, 2).map { Float16($0).bitPattern }
+        let q = rng.floats(heads * headDim, -3, 3)
+        var scratch = [Float](repeating: .nan, count: ck_g_attention_scratch_floats(n, heads, kvHeads, headDim))
+        for vecdot: Int32 in [0, 1] {
+            for got in Paths.each({ () -> [[Float]] in
+                var whole = [Float](repeating: .nan, count: heads * headDim), alone = whole
+                ck_g_attention(q, keys, values, n, kvDim, heads, kvHeads, headDim, vecdot, &whole, &scratch)
+                for h in 0..<heads {
+                    let kvh = h / group
+                    q.withUnsafeBufferPointer { qp in keys.withUnsafeBufferPointer { kp in values.withUnsafeBufferPointer { vp in
+                        alone.withUnsafeMutableBufferPointer { op in
+                            ck_g_attention(qp.baseAddress! + h * headDim, kp.baseAddress! + kvh * headDim,
+                                           vp.baseAddress! + kvh * headDim, n, kvDim, 1, 1, headDim, vecdot,
+                                           op.baseAddress! + h * headDim, &scratch)
+                        }
+                    } } }
+                }
+                return [whole, alone]
+            }) { #expect(got[0].map(\.bitPattern) == got[1].map(\.bitPattern), "vecdot \(vecdot)") }
+        }
+    }
+
     /// The residual add: IEEE a + b for every element on every path (awkward lengths for the vector tail).
     @Test(arguments: [1, 7, 8, 1003, 2560])
     func residualAddIsExactOnEveryPath(n: Int) {

@@ -42,6 +42,25 @@ enum Attention {
                        kvHeads.count * group, kvHeads.count, hd, vecdot, out + h0 * hd, scratch.buffer)
     }
 
+    /// Query heads `heads` (inside kv head `kvHead`'s group) only: every query head's scores, softmax and V·p are its
+    /// own (the value rows are widened per head), so any split of the heads over threads gives the same bits.
+    static func run(q: UnsafePointer<Float>, cache: KVCache, layer: Int, positions n: Int, config c: ModelConfig,
+                    kvHead: Int, heads: Range<Int>, batched: Bool = false, llamaCpp: Bool = false, scratch: Scratch,
+                    out: UnsafeMutablePointer<Float>) {
+        precondition(n <= scratch.positions && n <= cache.capacity)
+        let (keys, values) = cache.layer(layer)
+        let vecdot: Int32 = llamaCpp && !batched ? 1 : 0
+        let hd = c.headDim, h0 = kvHead * (c.headCount / c.headCountKV) + heads.lowerBound
+        ck_g_attention(q + h0 * hd, keys + kvHead * hd, values + kvHead * hd, n, c.kvDim, heads.count, 1, hd, vecdot,
+                       out + h0 * hd, scratch.buffer)
+    }
+
+    /// How many parts each kv head's group of query heads is split into so that the tasks (kv heads × parts) divide
+    /// evenly over `threads`: the smallest divisor of the group that does, else one task per query head.
+    static func parts(group: Int, kvHeads: Int, threads: Int) -> Int {
+        (1...max(1, group)).first { group % $0 == 0 && (kvHeads * $0) % max(1, threads) == 0 } ?? max(1, group)
+    }
+
     /// From this many positions on, one-token attention is split over the dispatcher's threads by kv head (below it
     /// the whole call is a few microseconds, about what handing work to the pool costs).
     static let parallelFromPositions = 32

@@ -108,9 +108,14 @@ final class Transformer: @unchecked Sendable {
             return
         }
         let scratches = attentionScratches()
-        dispatcher.forEachTask(c.headCountKV) { g, thread in
-            Attention.run(q: s.q, cache: cache, layer: l, positions: n, config: c, kvHeads: g..<(g + 1), batched: batched,
-                          llamaCpp: llamaCppFloat, scratch: scratches[thread], out: s.att)
+        // kv heads × parts of their query groups, as many tasks per thread (5 kv heads on 2 threads: 10 tasks, not 3 + 2)
+        let group = c.headCount / c.headCountKV
+        let parts = Attention.parts(group: group, kvHeads: c.headCountKV, threads: dispatcher.threads), size = group / parts
+        dispatcher.forEachTask(c.headCountKV * parts) { task, thread in
+            let part = task % parts
+            Attention.run(q: s.q, cache: cache, layer: l, positions: n, config: c, kvHead: task / parts,
+                          heads: (part * size)..<((part + 1) * size), batched: batched, llamaCpp: llamaCppFloat,
+                          scratch: scratches[thread], out: s.att)
         }
     }
 
