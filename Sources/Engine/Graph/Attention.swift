@@ -61,7 +61,8 @@ enum Attention {
         (1...max(1, group)).first { group % $0 == 0 && (kvHeads * $0) % max(1, threads) == 0 } ?? max(1, group)
     }
 
-    /// From this many positions on, one-token attention is split over the dispatcher's threads by kv head (below it
+    /// From this many positions on, one-token attention is split over the dispatcher's threads by kv head and query
+    /// part (`parts`; below it
     /// the whole call is a few microseconds, about what handing work to the pool costs).
     static let parallelFromPositions = 32
 }

@@ -98,11 +98,11 @@ final class Transformer: @unchecked Sendable {
         computeLogits()
     }
 
-    /// Attention of the one-token state over `positions` cached positions into `s.att`: split by kv head over the
-    /// dispatcher's threads once the context is long enough to pay for it (same bits either way).
+    /// Attention of the one-token state over `positions` cached positions into `s.att`: split by kv head and query part
+    /// over the dispatcher's threads once the context is long enough to pay for it (same bits either way).
     private func attend(layer l: Int, positions n: Int, batched: Bool) {
         let c = config, s = self.s
-        guard dispatcher.threads > 1, c.headCountKV > 1, n >= Attention.parallelFromPositions else {
+        guard dispatcher.threads > 1, c.headCount > 1, n >= Attention.parallelFromPositions else {
             Attention.run(q: s.q, cache: cache, layer: l, positions: n, config: c, batched: batched,
                           llamaCpp: llamaCppFloat, scratch: attention, out: s.att)
             return
