@@ -413,11 +413,8 @@ void ck_tq_q8K_x86_gemm(const void *w, int tq1, size_t n, size_t row0, size_t ro
     for (size_t t = 0; t < T; t++) ck_tq_q8K_x86_gemv(w, tq1, n, row0, row1, ys[t], out + t * ldo);
 }
 
-/* ------------------------------------------------------------ repack to I2_S */
+/* ------------------------------------------------- repacks between I2_S and TQ */
 
-/* TQ2_0 (tq1 == 0) or TQ1_0 (tq1 != 0) rows of n weights → I2_S codes (128-weight blocks, byte j of a block holds
- * weights j, j+32, j+64, j+96 in bits 7:6 .. 1:0). Both formats store code = value + 1, as I2_S does, so the codes
- * move unchanged; the block scales are dropped (the caller checks they are uniform). n % 256 == 0. */
 /* ggml's TQ1_0 byte for five (or four, then ×3) trits q ∈ [0, 243): ceil(q·256/243), the top trit in the top bits.
  * Plain 16-bit arithmetic over fixed-length loops, so the compiler vectorizes the whole block (no table lookups). */
 static inline uint8_t tq1_byte(unsigned q) { return (uint8_t)((q * 256u + 242u) / 243u); }
@@ -444,6 +441,9 @@ void ck_i2s_to_tq1_0(const uint8_t *w, size_t n, size_t rows, uint16_t d, ck_blo
     }
 }
 
+/* TQ2_0 (tq1 == 0) or TQ1_0 (tq1 != 0) rows of n weights → I2_S codes (128-weight blocks, byte j of a block holds
+ * weights j, j+32, j+64, j+96 in bits 7:6 .. 1:0). Both formats store code = value + 1, as I2_S does, so the codes
+ * move unchanged; the block scales are dropped (the caller checks they are uniform). n % 256 == 0. */
 void ck_tq_to_i2s(const void *w, int tq1, size_t n, size_t rows, uint8_t *out) {
     const size_t nb = n / CK_QK_K;
     if (!tq1) {

@@ -23,23 +23,11 @@ enum Attention {
         deinit { buffer.deallocate() }
     }
 
+    /// Every query head of the layer.
     static func run(q: UnsafePointer<Float>, cache: KVCache, layer: Int, positions n: Int, config c: ModelConfig,
                     batched: Bool = false, llamaCpp: Bool = false, scratch: Scratch, out: UnsafeMutablePointer<Float>) {
-        run(q: q, cache: cache, layer: layer, positions: n, config: c, kvHeads: 0..<c.headCountKV, batched: batched,
-            llamaCpp: llamaCpp, scratch: scratch, out: out)
-    }
-
-    /// The query heads of the kv heads `kvHeads` only (each kv head's group of query heads is computed the same way
-    /// whatever else runs, so splitting the kv heads over threads gives the same bits).
-    static func run(q: UnsafePointer<Float>, cache: KVCache, layer: Int, positions n: Int, config c: ModelConfig,
-                    kvHeads: Range<Int>, batched: Bool = false, llamaCpp: Bool = false, scratch: Scratch,
-                    out: UnsafeMutablePointer<Float>) {
-        precondition(n <= scratch.positions && n <= cache.capacity)
-        let (keys, values) = cache.layer(layer)
-        let vecdot: Int32 = llamaCpp && !batched ? 1 : 0
-        let group = c.headCount / c.headCountKV, hd = c.headDim, h0 = kvHeads.lowerBound * group
-        ck_g_attention(q + h0 * hd, keys + kvHeads.lowerBound * hd, values + kvHeads.lowerBound * hd, n, c.kvDim,
-                       kvHeads.count * group, kvHeads.count, hd, vecdot, out + h0 * hd, scratch.buffer)
+        call(q: q, cache: cache, layer: layer, positions: n, config: c, kvHeads: 0..<c.headCountKV, firstHead: 0,
+             heads: c.headCount, batched: batched, llamaCpp: llamaCpp, scratch: scratch, out: out)
     }
 
     /// Query heads `heads` (inside kv head `kvHead`'s group) only: every query head's scores, softmax and V·p are its
@@ -47,11 +35,19 @@ enum Attention {
     static func run(q: UnsafePointer<Float>, cache: KVCache, layer: Int, positions n: Int, config c: ModelConfig,
                     kvHead: Int, heads: Range<Int>, batched: Bool = false, llamaCpp: Bool = false, scratch: Scratch,
                     out: UnsafeMutablePointer<Float>) {
+        call(q: q, cache: cache, layer: layer, positions: n, config: c, kvHeads: kvHead..<(kvHead + 1),
+             firstHead: kvHead * (c.headCount / c.headCountKV) + heads.lowerBound, heads: heads.count, batched: batched,
+             llamaCpp: llamaCpp, scratch: scratch, out: out)
+    }
+
+    /// `ck_g_attention` for query heads firstHead ..< firstHead + heads against kv heads `kvHeads`.
+    private static func call(q: UnsafePointer<Float>, cache: KVCache, layer: Int, positions n: Int, config c: ModelConfig,
+                             kvHeads: Range<Int>, firstHead h0: Int, heads: Int, batched: Bool, llamaCpp: Bool,
+                             scratch: Scratch, out: UnsafeMutablePointer<Float>) {
         precondition(n <= scratch.positions && n <= cache.capacity)
         let (keys, values) = cache.layer(layer)
-        let vecdot: Int32 = llamaCpp && !batched ? 1 : 0
-        let hd = c.headDim, h0 = kvHead * (c.headCount / c.headCountKV) + heads.lowerBound
-        ck_g_attention(q + h0 * hd, keys + kvHead * hd, values + kvHead * hd, n, c.kvDim, heads.count, 1, hd, vecdot,
+        let vecdot: Int32 = llamaCpp && !batched ? 1 : 0, hd = c.headDim, kv0 = kvHeads.lowerBound
+        ck_g_attention(q + h0 * hd, keys + kv0 * hd, values + kv0 * hd, n, c.kvDim, heads, kvHeads.count, hd, vecdot,
                        out + h0 * hd, scratch.buffer)
     }
 

@@ -13,6 +13,8 @@ final class Transformer: @unchecked Sendable {
     let s: BatchScratch
     /// Attention working memory of the one-token step.
     let attention: Attention.Scratch
+    /// Parts each kv head's query group is split into for threaded decode attention (`Attention.parts`).
+    let attentionParts: Int
     /// Batched-prefill buffers (allocated on first use, then reused).
     var batch: BatchScratch?
     /// Attention scratch of each prefill task (made on the first batched prefill).
@@ -43,6 +45,8 @@ final class Transformer: @unchecked Sendable {
         cache = KVCache(layers: config.blockCount, capacity: contextSize, dim: config.kvDim)
         s = BatchScratch(capacity: 1, config: config)
         attention = Attention.Scratch(positions: contextSize, config: config)
+        attentionParts = Attention.parts(group: config.headCount / config.headCountKV, kvHeads: config.headCountKV,
+                                         threads: dispatcher.threads)
         logits = .init(repeating: 0, count: weights.output.rows)
         let sc = s
         jobs = weights.layers.map { w in
@@ -109,8 +113,7 @@ final class Transformer: @unchecked Sendable {
         }
         let scratches = attentionScratches()
         // kv heads × parts of their query groups, as many tasks per thread (5 kv heads on 2 threads: 10 tasks, not 3 + 2)
-        let group = c.headCount / c.headCountKV
-        let parts = Attention.parts(group: group, kvHeads: c.headCountKV, threads: dispatcher.threads), size = group / parts
+        let parts = attentionParts, size = c.headCount / c.headCountKV / parts
         dispatcher.forEachTask(c.headCountKV * parts) { task, thread in
             let part = task % parts
             Attention.run(q: s.q, cache: cache, layer: l, positions: n, config: c, kvHead: task / parts,

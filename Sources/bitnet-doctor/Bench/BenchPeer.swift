@@ -29,13 +29,11 @@ struct BenchPeer {
         for r in runs {
             let key = "\(r.test)@\(r.threads)"
             if by[key] == nil { order.append(key); by[key] = Row(test: r.test, threads: r.threads, tokensPerSecondMean: 0, tokensPerSecondStddev: 0) }
-            by[key]!.samples += r.samples.isEmpty ? [r.tokensPerSecondMean] : r.samples
+            by[key]!.samples += r.samples
         }
         return order.map { key in
             var row = by[key]!
-            let s = row.samples, mean = s.reduce(0, +) / Double(max(1, s.count))
-            row.tokensPerSecondMean = mean
-            row.tokensPerSecondStddev = s.count > 1 ? (s.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(s.count - 1)).squareRoot() : 0
+            (row.tokensPerSecondMean, row.tokensPerSecondStddev) = BenchResult.meanAndStddev(row.samples)
             return row
         }
     }

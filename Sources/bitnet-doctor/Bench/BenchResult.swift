@@ -118,13 +118,21 @@ struct BenchResult: Codable, Sendable {
 extension BenchResult.Row {
     /// Mean and sample standard deviation of tok/s samples.
     init(test: String, threads: Int, tokens: Int, samples: [Double]) {
-        let mean = samples.reduce(0, +) / Double(max(1, samples.count))
-        let variance = samples.count > 1
-            ? samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(samples.count - 1) : 0
+        let (mean, stddev) = BenchResult.meanAndStddev(samples)
         self.init(test: test, threads: threads, tokens: tokens, tokensPerSecondMean: mean,
-                  tokensPerSecondStddev: variance.squareRoot(), samples: samples,
+                  tokensPerSecondStddev: stddev, samples: samples,
                   rooflineEfficiency: nil, rooflineTokensPerSecond: nil,
                   headCandidatesMean: nil, headCandidatesMax: nil, headFallbacks: nil, peerRatio: nil, peerRatioMin: nil,
                   peerRatioMax: nil)
+    }
+}
+
+extension BenchResult {
+    /// Mean and sample standard deviation (n − 1; 0 for one sample), as llama-bench reports tok/s.
+    static func meanAndStddev(_ samples: [Double]) -> (Double, Double) {
+        let mean = samples.reduce(0, +) / Double(max(1, samples.count))
+        let variance = samples.count > 1
+            ? samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(samples.count - 1) : 0
+        return (mean, variance.squareRoot())
     }
 }
